@@ -1,0 +1,34 @@
+package dev.baton.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything needed to start an agent for one work.
+ *
+ * @param workspace    working directory of the agent process (the WorkSpace folder)
+ * @param model        resolved model, may be null
+ * @param env          environment added on top of the profile's (BATON_WORKFLOW_ID, BATON_CORRELATION_ID, …)
+ * @param startTimeout how long a SESSION process may take to come up
+ * @param queryTimeout how long one query may take before its process tree is killed
+ * @param stopTimeout  between SIGTERM and SIGKILL when stopping
+ * @param output       receives every output line as it arrives (live logs); never null
+ */
+public record AgentStart(AgentProfile profile, Path workspace, String model, Map<String, String> env,
+                         Duration startTimeout, Duration queryTimeout, Duration stopTimeout, OutputListener output) {
+
+    public AgentStart {
+        env = Map.copyOf(env);
+    }
+
+    /** Receives agent output line by line. */
+    @FunctionalInterface
+    public interface OutputListener {
+        void line(String taskId, Source source, String line);
+
+        OutputListener NONE = (taskId, source, line) -> { };
+    }
+
+    public enum Source { STDOUT, STDERR }
+}
