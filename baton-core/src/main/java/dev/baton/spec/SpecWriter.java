@@ -1,0 +1,112 @@
+package dev.baton.spec;
+
+import dev.baton.workflow.RepositoryRef;
+import dev.baton.workflow.Workflow;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLFactory;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
+import tools.jackson.dataformat.yaml.util.StringQuotingChecker;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the file form of a workflow as YAML that {@link SpecParser} reads back to the same thing: keys in
+ * a fixed order, block style, quotes only where YAML needs them, multi-line queries as literal blocks. Paths
+ * inside the given roots are written relative to them, so the data folder can move.
+ */
+public final class SpecWriter {
+    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
+            .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+            .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+            .enable(YAMLWriteFeature.LITERAL_BLOCK_STYLE)
+            .enable(YAMLWriteFeature.INDENT_ARRAYS_WITH_INDICATOR)
+            .disable(YAMLWriteFeature.SPLIT_LINES)
+            .stringQuotingChecker(new QuoteNumberLike())
+            .build());
+
+    private final Path repositoriesRoot;
+    private final Path diffsRoot;
+
+    /** @param repositoriesRoot may be null (paths are then written absolute); same for {@code diffsRoot} */
+    public SpecWriter(Path repositoriesRoot, Path diffsRoot) {
+        this.repositoriesRoot = repositoriesRoot;
+        this.diffsRoot = diffsRoot;
+    }
+
+    public SpecWriter(SpecContext ctx) {
+        this(ctx.repositoriesRoot(), ctx.diffsRoot());
+    }
+
+    /** The workflow's file form with task statuses as words and the given {@code version}. */
+    public String write(Workflow workflow, long version, List<Submission> submissions, Map<String, Object> extra) {
+        return write(SpecDocument.from(workflow, version, submissions, extra));
+    }
+
+    public String write(SpecDocument doc) {
+        ObjectNode root = YAML.createObjectNode();
+        putIfSet(root, "id", doc.id());
+        root.put("version", doc.version());
+        putIfSet(root, "status", doc.status());
+        root.put("name", doc.name());
+        ArrayNode repositories = root.putArray("repositories");
+        for (RepositoryRef r : doc.repositories()) {
+            repositories.addObject().put("name", r.name()).put("path", SpecPaths.relativeOrAbsolute(repositoriesRoot, r.path()));
+        }
+        ArrayNode works = root.putArray("works");
+        for (WorkSpec w : doc.works()) {
+            ObjectNode n = works.addObject();
+            putIfSet(n, "id", w.id());
+            n.put("name", w.name());
+            n.put("agent", w.agent());
+            putIfSet(n, "model", w.model());
+            if (!w.mcpServers().isEmpty()) w.mcpServers().forEach(n.putArray("mcpServers")::add);
+        }
+        ArrayNode tasks = root.putArray("tasks");
+        for (TaskSpec t : doc.tasks()) {
+            ObjectNode n = tasks.addObject();
+            putIfSet(n, "id", t.id());
+            n.put("work", t.work());
+            putIfSet(n, "assignedTo", t.assignedTo());
+            n.put("status", t.status().word());
+            putIfSet(n, "startedAt", t.startedAt());
+            // Last, because a long literal block would otherwise push the status out of sight.
+            n.put("query", t.query());
+        }
+        // Always present: seed 000's agents append with spec.submissions.push(...).
+        ArrayNode submissions = root.putArray("submissions");
+        for (Submission s : doc.submissions()) {
+            ObjectNode n = submissions.addObject();
+            n.put("taskId", s.taskId());
+            n.put("path", SpecPaths.relativeOrAbsolute(diffsRoot, s.path()));
+            n.put("timestamp", s.timestamp().toString());
+            n.put("status", s.status().word());
+            putIfSet(n, "commit", s.commit());
+            putIfSet(n, "reason", s.reason());
+        }
+        doc.extra().forEach((k, v) -> {
+            if (!SpecParser.TOP_KEYS.contains(k)) root.set(k, YAML.valueToTree(v));
+        });
+        return YAML.writeValueAsString(root);
+    }
+
+    private static void putIfSet(ObjectNode n, String key, Object value) {
+        if (value instanceof Instant i) n.put(key, i.toString());
+        else if (value != null) n.put(key, value.toString());
+    }
+
+    /**
+     * Jackson leaves strings such as {@code 007}, {@code 1e3} or {@code .inf} unquoted, which YAML readers then
+     * take for numbers; quoting every string that starts like a number keeps ids and queries strings.
+     */
+    private static final class QuoteNumberLike extends StringQuotingChecker.Default {
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || (!value.isEmpty() && "0123456789+-.".indexOf(value.charAt(0)) >= 0);
+        }
+    }
+}

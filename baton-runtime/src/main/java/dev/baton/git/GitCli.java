@@ -1,0 +1,204 @@
+package dev.baton.git;
+
+import dev.baton.shared.BatonException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The git command line, the only way Baton touches repositories. Every call is an argv (no shell),
+ * runs with a timeout (GIT_COMMAND_TIMEOUT_MS), never prompts, and reports its duration to a listener
+ * so the server can count {@code git.command.duration}.
+ */
+public final class GitCli {
+    /** Commits made by Baton carry this identity unless the repository configures its own. */
+    private static final List<String> IDENTITY = List.of("-c", "user.name=Baton", "-c", "user.email=baton@localhost");
+
+    private static final java.util.concurrent.Executor DRAINERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    private final String executable;
+    private final Duration timeout;
+    private final CommandListener listener;
+
+    public GitCli(String executable, Duration timeout, CommandListener listener) {
+        this.executable = executable;
+        this.timeout = timeout;
+        this.listener = listener;
+    }
+
+    public GitCli(Duration timeout) {
+        this("git", timeout, CommandListener.NONE);
+    }
+
+    /** Told about every git command that ran. */
+    @FunctionalInterface
+    public interface CommandListener {
+        void ran(String subcommand, Duration duration, boolean succeeded);
+
+        CommandListener NONE = (s, d, ok) -> { };
+    }
+
+    public String version() {
+        return run(null, List.of("--version")).trim();
+    }
+
+    public boolean isRepository(Path dir) {
+        return Files.exists(dir.resolve(".git"));
+    }
+
+    /**
+     * Creates (or re-attaches, after a crash) the worktree of {@code branch} at {@code dir}. A new branch
+     * starts at the repository's HEAD; an existing branch is checked out as it is, so a resumed workflow
+     * keeps its checkpoints.
+     */
+    public void addWorktree(Path repository, Path dir, String branch) {
+        if (Files.isDirectory(dir) && isRepository(dir)) {
+            return;
+        }
+        run(repository, List.of("worktree", "prune"));
+        if (branchExists(repository, branch)) {
+            run(repository, List.of("worktree", "add", "--force", dir.toString(), branch));
+        } else {
+            run(repository, List.of("worktree", "add", "-b", branch, dir.toString(), "HEAD"));
+        }
+    }
+
+    public void removeWorktree(Path repository, Path dir) {
+        if (Files.exists(dir)) {
+            run(repository, List.of("worktree", "remove", "--force", dir.toString()));
+        }
+        run(repository, List.of("worktree", "prune"));
+    }
+
+    public boolean branchExists(Path repository, String branch) {
+        return tryRun(repository, List.of("show-ref", "--verify", "--quiet", "refs/heads/" + branch)) == 0;
+    }
+
+    public void deleteBranch(Path repository, String branch) {
+        if (branchExists(repository, branch)) {
+            run(repository, List.of("branch", "-D", branch));
+        }
+    }
+
+    /**
+     * Stages every change and returns the paths staged by this call: the files changed since the
+     * previous call (one git process, so it is cheap enough to run after every task).
+     */
+    public List<String> stageAll(Path worktree) {
+        String out = run(worktree, List.of("add", "-A", "-v"));
+        List<String> files = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            int q = line.indexOf('\'');
+            if (q > 0 && line.endsWith("'")) files.add(line.substring(q + 1, line.length() - 1));
+        }
+        return files;
+    }
+
+    /** Stages everything and commits (an empty commit when nothing changed); returns the new HEAD. */
+    public String commitAll(Path worktree, String message) {
+        run(worktree, List.of("add", "-A"));
+        List<String> commit = new ArrayList<>(IDENTITY);
+        commit.addAll(List.of("commit", "--allow-empty", "--no-verify", "-q", "-m", message));
+        run(worktree, commit);
+        return head(worktree);
+    }
+
+    public String head(Path worktree) {
+        return run(worktree, List.of("rev-parse", "HEAD")).trim();
+    }
+
+    /** Puts the worktree back exactly at {@code commit}: tracked changes and untracked files are dropped. */
+    public void resetHard(Path worktree, String commit) {
+        run(worktree, List.of("reset", "-q", "--hard", commit));
+        run(worktree, List.of("clean", "-q", "-fd"));
+    }
+
+    /** Paths (relative to the worktree) that differ from HEAD, untracked ones included. */
+    public List<String> changedFiles(Path worktree) {
+        String out = run(worktree, List.of("status", "--porcelain=v1", "-z", "--untracked-files=all"));
+        List<String> files = new ArrayList<>();
+        String[] entries = out.split("\0");
+        for (int i = 0; i < entries.length; i++) {
+            String e = entries[i];
+            if (e.length() < 4) continue;
+            files.add(e.substring(3));
+            if (e.charAt(0) == 'R' || e.charAt(0) == 'C') i++; // the next entry is the rename's source
+        }
+        return files;
+    }
+
+    private int tryRun(Path dir, List<String> args) {
+        return exec(dir, args).exitCode;
+    }
+
+    private String run(Path dir, List<String> args) {
+        Result r = exec(dir, args);
+        if (r.exitCode != 0) {
+            throw new BatonException.Transient("git.command-failed",
+                    "git %s failed in %s (exit %d): %s".formatted(String.join(" ", args), dir, r.exitCode, r.stderr.strip()), null);
+        }
+        return r.stdout;
+    }
+
+    private record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private Result exec(Path dir, List<String> args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(executable);
+        if (dir != null) {
+            argv.add("-C");
+            argv.add(dir.toString());
+        }
+        argv.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        pb.environment().put("LC_ALL", "C");
+        long start = System.nanoTime();
+        String sub = args.isEmpty() ? "" : args.getFirst();
+        boolean ok = false;
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            // Both pipes drain at once on their own threads: a full stderr pipe must never block stdout.
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINERS);
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINERS);
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new BatonException.Transient("git.timeout",
+                        "git %s timed out after %d ms in %s".formatted(String.join(" ", args), timeout.toMillis(), dir), null);
+            }
+            Result r = new Result(p.exitValue(), out.join(), err.join());
+            ok = r.exitCode == 0;
+            return r;
+        } catch (IOException e) {
+            throw new BatonException.Transient("git.unavailable", "cannot run '" + executable + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BatonException.Transient("git.interrupted", "interrupted while running git " + sub, e);
+        } finally {
+            listener.ran(sub, Duration.ofNanos(System.nanoTime() - start), ok);
+        }
+    }
+
+    private static String drain(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            in.transferTo(buf);
+            return buf.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.baton.engine;
+
+import dev.baton.agent.AgentProfile;
+import dev.baton.agent.AgentResult;
+import dev.baton.agent.AgentSession;
+import dev.baton.agent.AgentStart;
+import dev.baton.workflow.Checkpoint;
+import dev.baton.workflow.Report;
+import dev.baton.workflow.Task;
+import dev.baton.workflow.TaskStatus;
+import dev.baton.workflow.Work;
+import dev.baton.workflow.WorkStatus;
+import dev.baton.workflow.Workflow;
+import dev.baton.workflow.WorkflowEvent.QueryResponded;
+import dev.baton.workflow.WorkflowEvent.QuerySent;
+import dev.baton.workflow.WorkflowEvent.ReportGenerated;
+import dev.baton.workflow.WorkflowEvent.TaskFailed;
+import dev.baton.workflow.WorkflowEvent.WorkFailed;
+import dev.baton.workflow.WorkflowEvent.WorkStarted;
+import dev.baton.workflow.WorkflowStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One execution of a workflow, on its own thread: restores the worktrees to the last valid checkpoint,
+ * then runs the remaining works in sequence — agent, tasks, reports, checkpoint — until the end, a
+ * failure or a stop request.
+ */
+final class WorkflowRun {
+    private static final Logger log = LoggerFactory.getLogger(WorkflowRun.class);
+    private static final Logger agentOutput = LoggerFactory.getLogger("dev.baton.agent.output");
+
+    private enum Outcome { COMPLETED, FAILED, STOPPED }
+
+    private final EngineContext ctx;
+    private final RunControl control;
+    private Workflow wf;
+    private Map<String, Path> worktrees;
+
+    WorkflowRun(EngineContext ctx, RunControl control, Workflow wf) {
+        this.ctx = ctx;
+        this.control = control;
+        this.wf = wf;
+    }
+
+    void run() {
+        try (var ignored = Correlation.workflow(wf.correlationId(), wf.id())) {
+            try {
+                execute();
+            } catch (Exception | LinkageError e) {
+                log.error("workflow {} failed: {}", wf.id(), e.toString(), e);
+                ctx.transitions().fail(reload(), "internal error: " + e.getMessage());
+            }
+        }
+    }
+
+    private void execute() throws InterruptedException {
+        if (control.stopRequested()) {
+            ctx.transitions().stopped(wf, control.stopReason());
+            return;
+        }
+        if (wf.status() == WorkflowStatus.READY) wf = ctx.transitions().started(wf);
+        Instant started = ctx.clock().instant();
+        worktrees = ctx.workspaces().worktrees(wf);
+        int from = new CheckpointPlan(ctx.repository().checkpoints(wf.id())).restore(wf, worktrees, ctx);
+        wf = ctx.repository().require(wf.id());
+        for (Work work : wf.works()) {
+            if (work.sequence() < from) continue;
+            if (control.stopRequested()) {
+                ctx.transitions().stopped(reload(), control.stopReason());
+                return;
+            }
+            Outcome outcome = runWork(work);
+            if (outcome == Outcome.STOPPED) {
+                ctx.transitions().stopped(reload(), control.stopReason());
+                return;
+            }
+            if (outcome == Outcome.FAILED) {
+                Workflow latest = reload();
+                String why = latest.work(work.id()).map(Work::error).orElse("work " + work.id() + " failed");
+                ctx.transitions().fail(latest, why);
+                return;
+            }
+        }
+        ctx.transitions().completed(reload(), Duration.between(wf.startedAt() == null ? started : wf.startedAt(), ctx.clock().instant()));
+    }
+
+    private Workflow reload() {
+        return ctx.repository().find(wf.id()).orElse(wf);
+    }
+
+    private Outcome runWork(Work work) throws InterruptedException {
+        try (var ignored = Correlation.work(work.id())) {
+            work = ctx.repository().save(work.started(ctx.clock().instant()));
+            ctx.events().record(new WorkStarted(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), work.sequence()));
+            Path workspace = ctx.workspaces().workspace(wf, work, worktrees);
+            AgentProfile profile = ctx.profiles().require(work.agent());
+            ctx.agentSlots().acquire();
+            ctx.metrics().runningAgents().incrementAndGet();
+            long startNanos = System.nanoTime();
+            try (AgentSession session = ctx.launcher().start(agentStart(profile, work, workspace))) {
+                ctx.metrics().agentStarted(Duration.ofNanos(System.nanoTime() - startNanos));
+                control.attach(session);
+                for (Task task : work.tasks()) {
+                    if (control.stopRequested()) return stopWork(work);
+                    Outcome o = runTask(session, work, task);
+                    if (o == Outcome.STOPPED) return stopWork(work);
+                    if (o == Outcome.FAILED) {
+                        Work w = reloadWork(work);
+                        String why = "task " + task.id() + " failed: " + w.tasks().stream()
+                                .filter(t -> t.id().equals(task.id())).findFirst().map(Task::error).orElse("unknown");
+                        ctx.repository().save(w.finished(WorkStatus.FAILED, ctx.clock().instant(), why));
+                        ctx.events().record(new WorkFailed(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), work.sequence(), why));
+                        return Outcome.FAILED;
+                    }
+                }
+            } finally {
+                control.detach();
+                ctx.metrics().runningAgents().decrementAndGet();
+                ctx.agentSlots().release();
+            }
+            if (control.stopRequested()) return stopWork(work);
+            checkpoint(reloadWork(work));
+            return Outcome.COMPLETED;
+        }
+    }
+
+    private AgentStart agentStart(AgentProfile profile, Work work, Path workspace) {
+        EngineSettings s = ctx.settings();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BATON_WORKFLOW_ID", wf.id());
+        env.put("BATON_WORK_ID", work.id());
+        env.put("BATON_CORRELATION_ID", wf.correlationId());
+        env.put("BATON_WORKSPACE", workspace.toString());
+        env.put("BATON_REPORTS_DIR", ctx.layout().reportsDir(wf.id()).toString());
+        String model = work.model() != null ? work.model() : profile.defaultModel();
+        return new AgentStart(profile, workspace, model, env,
+                profile.startTimeout() != null ? profile.startTimeout() : s.agentStartTimeout(),
+                profile.queryTimeout() != null ? profile.queryTimeout() : s.agentQueryTimeout(),
+                s.agentStopTimeout(),
+                (taskId, source, line) -> agentOutput.debug("[{}] {}: {}", taskId, source, line));
+    }
+
+    private Outcome runTask(AgentSession session, Work work, Task task) throws InterruptedException {
+        try (var ignored = Correlation.task(task.id())) {
+            Task t = ctx.repository().save(task.started(ctx.clock().instant()));
+            ctx.events().record(new QuerySent(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), t.query().length()));
+            AgentResult r = session.query(t.id(), t.query());
+            if (r.outcome() == AgentResult.Outcome.STOPPED || control.stopRequested()) return Outcome.STOPPED;
+            ctx.metrics().query(r.duration(), r.succeeded());
+            ctx.events().record(new QueryResponded(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), r.exitCode(), r.duration().toMillis()));
+            Map<String, List<String>> changed = new LinkedHashMap<>();
+            worktrees.forEach((repo, dir) -> changed.put(repo, ctx.git().stageAll(dir)));
+            Path file = ctx.reports().write(wf, work, t, r, changed);
+            Report report = ctx.repository().addReport(new Report(dev.baton.shared.Ids.next("rp"), wf.id(), work.id(), t.id(),
+                    ctx.layout().dataDir().relativize(file).toString(), ctx.clock().instant()));
+            ctx.events().record(new ReportGenerated(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), report.id(), report.path()));
+            if (r.succeeded()) {
+                ctx.repository().save(t.finished(TaskStatus.COMPLETED, ctx.clock().instant(), r.exitCode(), null));
+                return Outcome.COMPLETED;
+            }
+            String why = describeFailure(r);
+            ctx.repository().save(t.finished(TaskStatus.FAILED, ctx.clock().instant(), r.exitCode(), why));
+            ctx.events().record(new TaskFailed(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), why));
+            return Outcome.FAILED;
+        }
+    }
+
+    private static String describeFailure(AgentResult r) {
+        String base = switch (r.outcome()) {
+            case TIMED_OUT -> "agent did not answer within the query timeout and was killed";
+            case START_FAILED -> "agent could not be started";
+            default -> "agent exited with status " + r.exitCode();
+        };
+        if (r.error() != null && !r.error().isBlank() && !r.error().startsWith("agent exited")) base += ": " + r.error();
+        String tail = r.stderrTail().strip();
+        if (!tail.isEmpty()) {
+            String[] lines = tail.split("\n");
+            base += " (stderr: " + lines[lines.length - 1] + ")";
+        }
+        return base;
+    }
+
+    /** A stopped work goes back to PENDING with its tasks: resume runs it again from its checkpoint. */
+    private Outcome stopWork(Work work) {
+        Work w = reloadWork(work);
+        boolean cancel = control.stopReason() == RunControl.StopReason.CANCEL;
+        for (Task t : w.tasks()) {
+            if (cancel) {
+                if (t.status() == TaskStatus.PENDING || t.status() == TaskStatus.IN_PROGRESS) ctx.repository().save(t.moveTo(TaskStatus.CANCELLED));
+            } else if (t.status() != TaskStatus.PENDING) {
+                ctx.repository().save(t.reset());
+            }
+        }
+        ctx.repository().save(cancel ? w.finished(WorkStatus.CANCELLED, ctx.clock().instant(), "cancelled") : w.reset());
+        return Outcome.STOPPED;
+    }
+
+    private Work reloadWork(Work work) {
+        return ctx.repository().require(wf.id()).work(work.id()).orElseThrow();
+    }
+
+    private void checkpoint(Work work) {
+        Map<String, String> commits = new LinkedHashMap<>();
+        List<Checkpoint> created = new ArrayList<>();
+        String message = "baton: checkpoint %s (work %d of %d) [%s]".formatted(work.id(), work.sequence() + 1, wf.works().size(), wf.id());
+        for (var e : worktrees.entrySet()) {
+            String sha = ctx.git().commitAll(e.getValue(), message);
+            commits.put(e.getKey(), sha);
+            created.add(ctx.repository().addCheckpoint(new Checkpoint(dev.baton.shared.Ids.next("cp"), wf.id(), work.id(), work.sequence(),
+                    e.getKey(), sha, true, ctx.clock().instant(), null)));
+        }
+        Work done = ctx.repository().save(work.finished(WorkStatus.COMPLETED, ctx.clock().instant(), null));
+        Instant now = ctx.clock().instant();
+        long ms = done.startedAt() == null ? 0 : Duration.between(done.startedAt(), now).toMillis();
+        ctx.events().record(new dev.baton.workflow.WorkflowEvent.WorkCompleted(wf.id(), wf.correlationId(), now, work.id(), work.sequence(), ms));
+        ctx.events().record(new dev.baton.workflow.WorkflowEvent.CheckpointCreated(wf.id(), wf.correlationId(), now, work.id(), work.sequence(), commits));
+        log.debug("checkpoint of {} created: {}", work.id(), created.size());
+    }
+}

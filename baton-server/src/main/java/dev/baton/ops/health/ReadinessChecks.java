@@ -1,0 +1,118 @@
+package dev.baton.ops.health;
+
+import dev.baton.engine.DataLayout;
+import dev.baton.git.GitCli;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The dependency checks of /ready (seed 001 §4.4), run in parallel, each within its own timeout:
+ * database {@code SELECT 1} (3 s), {@code git --version} (5 s), MCP servers (10 s), event bus (3 s),
+ * file system writable with free space (3 s).
+ */
+public final class ReadinessChecks {
+    private final DataSource dataSource;
+    private final GitCli git;
+    private final DataLayout layout;
+    private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout) {
+        this.dataSource = dataSource;
+        this.git = git;
+        this.layout = layout;
+    }
+
+    public Map<String, Map<String, Object>> run() {
+        var db = check(this::database, Duration.ofSeconds(3));
+        var gitClient = check(this::git, Duration.ofSeconds(5));
+        var mcp = check(() -> up(Map.of("activeConnections", 0, "detail", "0/0 servers reachable")), Duration.ofSeconds(10));
+        var bus = check(() -> up(Map.of("type", "in-process", "queueDepth", 0)), Duration.ofSeconds(3));
+        var fs = check(this::fileSystem, Duration.ofSeconds(3));
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        out.put("database", db.join());
+        out.put("gitClient", gitClient.join());
+        out.put("mcpServers", mcp.join());
+        out.put("eventBus", bus.join());
+        out.put("fileSystem", fs.join());
+        return out;
+    }
+
+    private CompletableFuture<Map<String, Object>> check(Supplier<Map<String, Object>> probe, Duration timeout) {
+        long start = System.nanoTime();
+        return CompletableFuture.supplyAsync(() -> {
+                    Map<String, Object> r = new LinkedHashMap<>(probe.get());
+                    r.putIfAbsent("responseTime", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    return r;
+                }, pool)
+                .completeOnTimeout(down("timed out after " + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> down(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+    }
+
+    private Map<String, Object> database() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(3);
+            s.execute("SELECT 1");
+            return up(Map.of());
+        } catch (Exception e) {
+            return down(e.getMessage());
+        }
+    }
+
+    private Map<String, Object> git() {
+        return up(Map.of("detail", git.version()));
+    }
+
+    private Map<String, Object> fileSystem() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        boolean ok = true;
+        for (var e : Map.of("worktreeRoot", layout.worktreeRoot(), "workflowRoot", layout.workflowRoot()).entrySet()) {
+            Map<String, Object> d = writable(e.getValue());
+            ok &= (Boolean) d.get("available");
+            r.put(e.getKey(), d);
+        }
+        r.put("status", ok ? "UP" : "DOWN");
+        return r;
+    }
+
+    private static Map<String, Object> writable(Path dir) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".ready", ".tmp");
+            Files.delete(probe);
+            d.put("available", true);
+            d.put("freeSpaceGB", Math.round(Files.getFileStore(dir).getUsableSpace() / 1e8) / 10.0);
+        } catch (IOException | RuntimeException e) {
+            d.put("available", false);
+            d.put("error", e.getMessage());
+        }
+        return d;
+    }
+
+    private static Map<String, Object> up(Map<String, Object> details) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("status", "UP");
+        r.putAll(details);
+        return r;
+    }
+
+    private static Map<String, Object> down(String why) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("status", "DOWN");
+        r.put("error", why);
+        return r;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.baton.server;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.Map;
+
+/** The Spring Boot application: the engine behind REST, health, metrics. Started by {@code baton server} and {@code baton demo}. */
+@SpringBootApplication(scanBasePackages = "dev.baton")
+@ConfigurationPropertiesScan("dev.baton.server")
+public class BatonApplication {
+
+    /**
+     * @param web        SERVLET for {@code baton server}; NONE for the embedded engine of {@code baton demo}
+     * @param properties overrides on top of application.yml and the environment
+     */
+    public static ConfigurableApplicationContext start(WebApplicationType web, Map<String, Object> properties, String... args) {
+        return new SpringApplicationBuilder(BatonApplication.class)
+                .web(web)
+                .properties(properties)
+                .registerShutdownHook(true)
+                .run(args);
+    }
+
+    public static void main(String[] args) {
+        start(WebApplicationType.SERVLET, Map.of(), args);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.baton.server;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** Typed settings of seed 001 §8.1, grouped per feature; defaults live in application.yml. */
+public final class EngineProperties {
+    private EngineProperties() {
+    }
+
+    @Validated
+    @ConfigurationProperties("database")
+    public record Database(String url, @Min(0) int poolMin, @Min(1) @Max(500) int poolMax, @Min(100) long connectionTimeoutMs) {
+    }
+
+    @Validated
+    @ConfigurationProperties("git")
+    public record Git(String rootPath, @Min(1000) long commandTimeoutMs, @Min(0) int cloneDepth) {
+    }
+
+    @Validated
+    @ConfigurationProperties("worktree")
+    public record Worktree(String rootPath) {
+    }
+
+    @Validated
+    @ConfigurationProperties("archive")
+    public record Archive(String rootPath) {
+    }
+
+    @Validated
+    @ConfigurationProperties("workflow")
+    public record Workflow(String rootPath, @Min(1) @Max(1000) int maxConcurrent, @Min(0) int worktreeCleanupTtlHours,
+                           @Min(0) int reportArchiveDays, @Min(0) int reportDeleteDays, @Min(0) int checkpointCleanupDays) {
+    }
+
+    @Validated
+    @ConfigurationProperties("agent")
+    public record Agent(@Min(1) long startTimeoutMs, @Min(1) long queryTimeoutMs, @Min(1) long stopTimeoutMs, @Min(1) @Max(1000) int maxConcurrent) {
+    }
+
+    @Validated
+    @ConfigurationProperties("shutdown")
+    public record Shutdown(@Min(1) long timeoutMs) {
+    }
+}

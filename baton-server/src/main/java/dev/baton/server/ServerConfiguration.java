@@ -1,0 +1,154 @@
+package dev.baton.server;
+
+import dev.baton.agent.AgentLauncher;
+import dev.baton.agent.process.AgentProcessRegistry;
+import dev.baton.agent.process.ProcessAgentLauncher;
+import dev.baton.agent.profile.AgentProfileLoader;
+import dev.baton.agent.profile.AgentProfiles;
+import dev.baton.engine.DataLayout;
+import dev.baton.engine.Engine;
+import dev.baton.engine.EngineSettings;
+import dev.baton.engine.InProcessEventBus;
+import dev.baton.git.GitCli;
+import dev.baton.ops.health.HealthController;
+import dev.baton.ops.health.ReadinessChecks;
+import dev.baton.ops.web.ApiTokenFilter;
+import dev.baton.store.Database;
+import dev.baton.store.DatabaseUrl;
+import dev.baton.store.JdbcEventLog;
+import dev.baton.store.JdbcWorkflowRepository;
+import dev.baton.store.PoolSettings;
+import dev.baton.workflow.EventBus;
+import dev.baton.workflow.EventLog;
+import dev.baton.workflow.WorkflowRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Wires the adapters (SQLite/PostgreSQL, git, agent processes, in-process bus) into the engine. */
+@Configuration(proxyBeanMethods = false)
+public class ServerConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    DataLayout dataLayout(BatonProperties baton, EngineProperties.Git git, EngineProperties.Worktree worktree,
+                          EngineProperties.Workflow workflow, EngineProperties.Archive archive) {
+        DataLayout d = DataLayout.under(baton.dataDir());
+        Path workflowRoot = orDefault(workflow.rootPath(), d.workflowRoot());
+        return new DataLayout(d.dataDir(), orDefault(git.rootPath(), d.gitRoot()), orDefault(worktree.rootPath(), d.worktreeRoot()),
+                workflowRoot, orDefault(archive.rootPath(), workflowRoot.resolve("archive")));
+    }
+
+    private static Path orDefault(String configured, Path fallback) {
+        return configured == null || configured.isBlank() ? fallback : Path.of(configured).toAbsolutePath().normalize();
+    }
+
+    @Bean(destroyMethod = "close")
+    Database database(EngineProperties.Database db, DataLayout layout) {
+        return Database.open(DatabaseUrl.parse(db.url(), layout.dataDir()), new PoolSettings(db.poolMin(), db.poolMax(), db.connectionTimeoutMs()));
+    }
+
+    @Bean
+    DataSource dataSource(Database database) {
+        return database.dataSource();
+    }
+
+    @Bean
+    WorkflowRepository workflowRepository(Database database) {
+        return new JdbcWorkflowRepository(database);
+    }
+
+    @Bean
+    EventLog eventLog(Database database) {
+        return new JdbcEventLog(database);
+    }
+
+    @Bean
+    EventBus eventBus(MeterRegistry meters) {
+        Counter handlerErrors = Counter.builder("event.handler.error").description("Event handler failures").register(meters);
+        return new InProcessEventBus(handlerErrors::increment);
+    }
+
+    @Bean
+    GitCli gitCli(EngineProperties.Git git, MeterRegistry meters) {
+        return new GitCli("git", Duration.ofMillis(git.commandTimeoutMs()), (sub, took, ok) ->
+                Timer.builder("git.command.duration").tag("command", sub).tag("outcome", ok ? "success" : "failure")
+                        .register(meters).record(took));
+    }
+
+    @Bean
+    AgentProcessRegistry agentProcessRegistry(DataLayout layout) {
+        return new AgentProcessRegistry(layout.agentPidDir());
+    }
+
+    @Bean
+    AgentLauncher agentLauncher(AgentProcessRegistry registry) {
+        return new ProcessAgentLauncher(registry);
+    }
+
+    /** BATON_AGENT_PROFILES, else {@code <data>/agents.yaml}, else the shipped examples. */
+    @Bean
+    AgentProfiles agentProfiles(BatonProperties baton, DataLayout layout) {
+        Path file;
+        if (baton.agentProfiles() != null && !baton.agentProfiles().isBlank()) file = Path.of(baton.agentProfiles());
+        else if (Files.exists(layout.dataDir().resolve("agents.yaml"))) file = layout.dataDir().resolve("agents.yaml");
+        else file = baton.home().resolve("examples/agents/profiles.yaml");
+        return new AgentProfileLoader(baton.home().toAbsolutePath().normalize()).load(file.toAbsolutePath().normalize());
+    }
+
+    @Bean
+    EngineSettings engineSettings(EngineProperties.Workflow wf, EngineProperties.Agent agent) {
+        return new EngineSettings(wf.maxConcurrent(), agent.maxConcurrent(), Duration.ofMillis(agent.startTimeoutMs()),
+                Duration.ofMillis(agent.queryTimeoutMs()), Duration.ofMillis(agent.stopTimeoutMs()));
+    }
+
+    @Bean(destroyMethod = "close")
+    Engine engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
+                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters) {
+        return new Engine(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters);
+    }
+
+    @Bean
+    dev.baton.engine.WorkflowService workflowService(Engine engine) {
+        return engine.workflows();
+    }
+
+    @Bean
+    HealthController.ShutdownState shutdownState() {
+        return new HealthController.ShutdownState(new AtomicBoolean(false));
+    }
+
+    @Bean
+    ReadinessChecks readinessChecks(DataSource dataSource, GitCli git, DataLayout layout) {
+        return new ReadinessChecks(dataSource, git, layout);
+    }
+
+    @Bean
+    EngineLifecycle engineLifecycle(Engine engine, AgentProcessRegistry registry, EngineSettings settings,
+                                    EngineProperties.Shutdown shutdown, HealthController.ShutdownState state) {
+        return new EngineLifecycle(engine, registry, settings, Duration.ofMillis(shutdown.timeoutMs()), state.flag());
+    }
+
+    @Bean
+    FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(BatonProperties baton) {
+        boolean on = baton.apiToken() != null && !baton.apiToken().isBlank();
+        FilterRegistrationBean<ApiTokenFilter> reg = new FilterRegistrationBean<>(new ApiTokenFilter(on ? baton.apiToken() : ""));
+        reg.setEnabled(on);
+        reg.addUrlPatterns("/api/*");
+        return reg;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.baton;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The module map, enforced: the domain is plain Java, the engine talks to ports, adapters stay at the
+ * edge and features do not reach into each other's internals.
+ */
+class ModuleBoundariesTest {
+    private static JavaClasses baton;
+
+    @BeforeAll
+    static void importClasses() {
+        baton = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.baton");
+    }
+
+    @Test
+    void domainIsPlainJava() {
+        noClasses().that().resideInAnyPackage("dev.baton.workflow", "dev.baton.shared", "dev.baton.spec..", "dev.baton.agent")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..", "io.grpc..",
+                        "jakarta..", "dev.baton.store..", "dev.baton.engine..", "dev.baton.ops..", "dev.baton.server..")
+                .because("the domain must stay free of frameworks, JDBC and gRPC")
+                .check(baton);
+    }
+
+    @Test
+    void engineUsesPortsNotAdaptersOrSpring() {
+        noClasses().that().resideInAPackage("dev.baton.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..",
+                        "dev.baton.store..", "dev.baton.ops..", "dev.baton.server..", "..rest..", "dev.baton.agent.process..")
+                .because("the engine is plain Java over ports; adapters are wired in by the server")
+                .check(baton);
+    }
+
+    @Test
+    void runtimeAdaptersDoNotKnowTheServer() {
+        noClasses().that().resideInAnyPackage("dev.baton.git..", "dev.baton.agent..", "dev.baton.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.ops..", "dev.baton.server..", "..rest..")
+                .check(baton);
+    }
+
+    @Test
+    void restGoesThroughTheUseCases() {
+        noClasses().that().resideInAPackage("..rest..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.store..", "java.sql..", "dev.baton.git..", "dev.baton.agent.process..")
+                .because("REST adapters call the application services, never storage or processes directly")
+                .check(baton);
+    }
+
+    @Test
+    void featuresAreFreeOfCycles() {
+        slices().matching("dev.baton.(*)..").should().beFreeOfCycles().check(baton);
+    }
+}
