@@ -86,7 +86,17 @@ final class EngineFixture implements AutoCloseable {
         List<WorkflowStatus> wanted = List.of(statuses);
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
                 .until(() -> wanted.contains(workflows().get(id).status()));
-        return workflows().get(id);
+        Workflow wf = workflows().get(id);
+        // The status is saved just before its event is published: wait for the event too.
+        String event = switch (wf.status()) {
+            case COMPLETED -> "WorkflowCompleted";
+            case FAILED -> "WorkflowFailed";
+            case CANCELLED -> "WorkflowCancelled";
+            case PAUSED -> "WorkflowPaused";
+            default -> null;
+        };
+        if (event != null) Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> eventTypes(id).contains(event));
+        return wf;
     }
 
     List<String> eventTypes(String workflowId) {

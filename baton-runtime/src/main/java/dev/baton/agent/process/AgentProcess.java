@@ -81,11 +81,6 @@ final class AgentProcess {
         stderr.awaitFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
-    /** Waits for stdout EOF only, at most {@code grace}. */
-    void awaitStdout(Duration grace) throws InterruptedException {
-        stdout.awaitFinished(grace);
-    }
-
     String drainStderrTail() {
         return stderrTail.drain();
     }

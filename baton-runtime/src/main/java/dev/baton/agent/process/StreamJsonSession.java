@@ -105,8 +105,9 @@ final class StreamJsonSession extends ProcessSession {
             throw e;
         }
         if (signal == Signal.ENDED) {
-            // The result line may still sit in the pipe when the exit is noticed.
-            process.awaitStdout(OneshotSession.OUTPUT_DRAIN);
+            // The result line (and the last stderr lines, for the report) may still sit in the pipes
+            // when the exit is noticed.
+            process.awaitOutput(OneshotSession.OUTPUT_DRAIN);
             if (query.result().get() != null) signal = Signal.ANSWERED;
         }
         return switch (signal) {
