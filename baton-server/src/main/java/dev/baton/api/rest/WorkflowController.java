@@ -1,4 +1,4 @@
-package dev.baton.workflow.rest;
+package dev.baton.api.rest;
 
 import dev.baton.engine.WorkflowService;
 import dev.baton.shared.BatonException;
