@@ -39,6 +39,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Configuration(proxyBeanMethods = false)
 public class ServerConfiguration {
 
+    /** Paths in API responses are plain file-system paths, not {@code file://} URIs. */
+    @Bean
+    tools.jackson.databind.JacksonModule pathsAsPlainStrings() {
+        return new tools.jackson.databind.module.SimpleModule("baton-paths")
+                .addSerializer(Path.class, new tools.jackson.databind.ser.std.ToStringSerializer(Path.class));
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
