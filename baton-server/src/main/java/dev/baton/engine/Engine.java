@@ -27,6 +27,7 @@ public final class Engine implements AutoCloseable {
     private final EngineContext ctx;
     private final WorkflowExecutor executor;
     private final WorkflowService service;
+    private final SpecFileSync specFileSync;
 
     public Engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
                   GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters) {
@@ -36,7 +37,10 @@ public final class Engine implements AutoCloseable {
                 new WorkspacePreparer(layout, git, metrics), new ReportWriter(layout), git, launcher, profiles, settings, layout,
                 clock, metrics, new Semaphore(settings.agentMaxConcurrent(), true));
         executor = new WorkflowExecutor(ctx);
-        service = new WorkflowService(ctx, executor, new SpecFiles(layout, profiles), eventLog);
+        SpecFiles specFiles = new SpecFiles(layout, profiles);
+        specFileSync = new SpecFileSync(specFiles, repository, Duration.ofMillis(50));
+        bus.subscribe(specFileSync::on);
+        service = new WorkflowService(ctx, executor, specFiles, eventLog);
     }
 
     public WorkflowService workflows() {
@@ -69,8 +73,14 @@ public final class Engine implements AutoCloseable {
         return executor.activeCount();
     }
 
+    /** Rewrites the spec files of workflows that changed since their last write. */
+    public void flushSpecFiles() {
+        specFileSync.flush();
+    }
+
     @Override
     public void close() {
         executor.close();
+        specFileSync.close();
     }
 }

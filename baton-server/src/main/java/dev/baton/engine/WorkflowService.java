@@ -53,7 +53,7 @@ public final class WorkflowService {
         Workflow wf = doc.toWorkflow(id, correlationId, ctx.layout().specFile(id).toString(), ctx.clock().instant());
         try (var ignored = Correlation.workflow(correlationId, id)) {
             ctx.repository().create(wf);
-            specFiles.write(doc, wf);
+            specFiles.create(doc, wf);
             ctx.metrics().workflowCreated();
             ctx.events().record(new WorkflowEvent.WorkflowCreated(id, correlationId, ctx.clock().instant(), wf.name(), wf.works().size(), wf.taskCount()));
             return ctx.repository().require(id);
@@ -118,8 +118,9 @@ public final class WorkflowService {
         try (var ignored = Correlation.workflow(wf.correlationId(), id)) {
             executor.stop(id, RunControl.StopReason.CANCEL, stopWait());
             ctx.workspaces().removeAll(wf);
-            specFiles.delete(id);
+            // Rows first: a spec-file rewrite that races with the delete then finds nothing to write.
             ctx.repository().delete(id);
+            specFiles.delete(id);
             ctx.events().bus().publish(new WorkflowEvent.WorkflowDeleted(id, wf.correlationId(), ctx.clock().instant()));
             log.atInfo().addKeyValue("event", "WorkflowDeleted").log("workflow {} deleted", id);
         }
@@ -147,9 +148,7 @@ public final class WorkflowService {
             if (!invalid.isEmpty()) {
                 ctx.events().record(new WorkflowEvent.CheckpointsInvalidated(id, wf.correlationId(), ctx.clock().instant(), invalid));
             }
-            Workflow reordered = get(id);
-            specFiles.write(null, reordered);
-            return reordered;
+            return get(id);
         }
     }
 

@@ -118,6 +118,11 @@ class WorkflowRunTest {
                 .containsOnly(done.correlationId());
         assertThat(f.workflows().events(wf.id(), 0, 1000)).hasSize(f.eventTypes(wf.id()).size());
         assertThat(f.meters.get("workflow.completed").counter().count()).isEqualTo(1.0);
+
+        // The spec file shows the statuses people see, with a newer version than the one submitted.
+        f.engine.flushSpecFiles();
+        String file = Files.readString(f.layout.specFile(wf.id()));
+        assertThat(file).contains("status: completed").doesNotContain("status: pending").containsPattern("(?m)^version: [2-9]");
     }
 
     @Test
