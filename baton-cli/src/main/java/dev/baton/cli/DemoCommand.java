@@ -2,6 +2,7 @@ package dev.baton.cli;
 
 import dev.baton.engine.DataLayout;
 import dev.baton.engine.Engine;
+import dev.baton.git.GitCli;
 import dev.baton.server.BatonApplication;
 import dev.baton.workflow.Checkpoint;
 import dev.baton.workflow.EventBus;
@@ -14,7 +15,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +50,9 @@ public class DemoCommand implements Callable<Integer> {
         try (ctx) {
             Engine engine = ctx.getBean(Engine.class);
             DataLayout layout = ctx.getBean(DataLayout.class);
-            createDemoRepository(layout.gitRoot().resolve("demo/app"), "hello.txt", "Hello\n");
-            createDemoRepository(layout.gitRoot().resolve("demo/docs"), "README.md", "# Docs\n");
+            GitCli git = ctx.getBean(GitCli.class);
+            git.init(layout.gitRoot().resolve("demo/app"), Map.of("hello.txt", "Hello\n"), "initial");
+            git.init(layout.gitRoot().resolve("demo/docs"), Map.of("README.md", "# Docs\n"), "initial");
             String spec = Files.readString(home.resolve("examples/demo/demo.yaml"))
                     .replace("${DEMO_SUFFIX}", Long.toString(System.currentTimeMillis(), 36));
             CountDownLatch finished = new CountDownLatch(1);
@@ -109,22 +110,5 @@ public class DemoCommand implements Callable<Integer> {
             case WorkflowEvent.TaskFailed s -> "TaskFailed        " + s.taskId() + ": " + s.error();
             default -> e.type();
         };
-    }
-
-    private static void createDemoRepository(Path dir, String file, String content) throws IOException, InterruptedException {
-        if (Files.exists(dir.resolve(".git"))) return;
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(file), content);
-        git(dir, "init", "-q", "-b", "main");
-        git(dir, "add", "-A");
-        git(dir, "-c", "user.name=Baton demo", "-c", "user.email=demo@baton.dev", "commit", "-q", "-m", "initial");
-    }
-
-    private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
-        argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", argv) + " failed: " + output);
     }
 }

@@ -52,6 +52,29 @@ public final class GitCli {
         return run(null, List.of("--version")).trim();
     }
 
+    /**
+     * Creates a repository on branch {@code main} holding {@code files} (relative path → content) in one
+     * commit; does nothing when {@code dir} already is a repository. For the demo, benchmarks and tests.
+     */
+    public void init(Path dir, java.util.Map<String, String> files, String message) {
+        if (isRepository(dir)) return;
+        try {
+            for (var f : files.entrySet()) {
+                Path file = dir.resolve(f.getKey()).normalize();
+                if (!file.startsWith(dir)) throw new BatonException.Invalid("git.init-path", "file " + f.getKey() + " is outside " + dir);
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, f.getValue());
+            }
+        } catch (IOException e) {
+            throw new BatonException.Transient("git.init-io", "cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        run(dir, List.of("init", "-q", "-b", "main"));
+        run(dir, List.of("add", "-A"));
+        List<String> commit = new ArrayList<>(IDENTITY);
+        commit.addAll(List.of("commit", "-q", "-m", message));
+        run(dir, commit);
+    }
+
     public boolean isRepository(Path dir) {
         return Files.exists(dir.resolve(".git"));
     }

@@ -12,12 +12,8 @@ public final class GitFixtures {
     private GitFixtures() {
     }
 
-    public static Path initRepository(Path dir, String file, String content) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(file), content);
-        git(dir, "init", "-q", "-b", "main");
-        git(dir, "add", "-A");
-        git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "initial");
+    public static Path initRepository(Path dir, String file, String content) {
+        new GitCli(java.time.Duration.ofSeconds(60)).init(dir, java.util.Map.of(file, content), "initial");
         return dir;
     }
 

@@ -54,14 +54,9 @@ final class EngineFixture implements AutoCloseable {
         return EngineSettings.defaults().withQueryTimeout(Duration.ofSeconds(60)).withStopTimeout(Duration.ofSeconds(3));
     }
 
-    Path repository(String name, String file, String content) throws IOException, InterruptedException {
+    Path repository(String name, String file, String content) {
         Path dir = layout.gitRoot().resolve(name);
-        if (Files.exists(dir.resolve(".git"))) return dir;
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(file), content);
-        git(dir, "init", "-q", "-b", "main");
-        git(dir, "add", "-A");
-        git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "initial");
+        new GitCli(Duration.ofSeconds(60)).init(dir, java.util.Map.of(file, content), "initial");
         return dir;
     }
 
