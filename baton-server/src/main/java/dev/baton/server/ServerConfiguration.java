@@ -150,6 +150,13 @@ public class ServerConfiguration {
         return new EngineLifecycle(engine, registry, settings, Duration.ofMillis(shutdown.timeoutMs()), state.flag());
     }
 
+    /** Tomcat's own error pages speak problem+json too. */
+    @Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> problemErrorPages() {
+        return factory -> factory.addContextCustomizers(context ->
+                ((org.apache.catalina.core.StandardHost) context.getParent()).setErrorReportValveClass(dev.baton.ops.web.ProblemErrorValve.class.getName()));
+    }
+
     @Bean
     FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(BatonProperties baton) {
         boolean on = baton.apiToken() != null && !baton.apiToken().isBlank();

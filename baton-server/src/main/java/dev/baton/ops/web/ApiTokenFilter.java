@@ -18,9 +18,14 @@ public class ApiTokenFilter extends OncePerRequestFilter {
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Decided on the path the container maps (decoded, without ;parameters), not the raw URI: otherwise
+     * {@code /%61pi/…} or {@code /api;x=1/…} would reach the API without a token.
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return !(path.equals("/api") || path.startsWith("/api/"));
     }
 
     @Override

@@ -69,6 +69,17 @@ public class ProblemResponses {
         return respond(problem(HttpStatus.NOT_FOUND, "request.not-found", "no such endpoint: /" + e.getResourcePath()));
     }
 
+    /** Anything unexpected is a 500 problem too; the details go to the log, not to the caller. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        // Spring MVC's own request errors (missing parameter, not acceptable, …) keep their status.
+        if (e instanceof org.springframework.web.ErrorResponse known && known.getStatusCode().value() < 500) {
+            return respond(problem(known.getStatusCode(), "request.invalid", known.getBody().getDetail() != null ? known.getBody().getDetail() : e.getMessage()));
+        }
+        log.error("unexpected error: {}", e.toString(), e);
+        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "server.error", "an unexpected error occurred; see the server log"));
+    }
+
     private static ProblemDetail problem(HttpStatusCode status, String code, String detail) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setType(URI.create("https://baton.dev/problems/" + code));
