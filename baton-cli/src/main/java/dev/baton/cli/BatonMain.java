@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 WorkflowCommand.class,
                 ServerCommand.class,
                 DemoCommand.class,
+                dev.baton.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit status:%n",

@@ -49,7 +49,7 @@ class RunCommandTest {
         assertThat(post.query()).containsEntry("start", "true");
         assertThat(post.header("Content-Type")).isEqualTo("application/yaml");
         assertThat(post.header("Authorization")).isEqualTo("Bearer s3cret");
-        assertThat(post.header("X-Baton-Spec-Path")).isEqualTo(spec.toAbsolutePath().toString());
+        assertThat(post.header("X-Spec-File")).isEqualTo(spec.toString());
         assertThat(post.body()).isEqualTo(FixtureServer.fixture("specs/nightly.yaml"));
     }
 

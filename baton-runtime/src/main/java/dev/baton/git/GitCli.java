@@ -88,20 +88,44 @@ public final class GitCli {
         if (Files.isDirectory(dir) && isRepository(dir)) {
             return;
         }
-        run(repository, List.of("worktree", "prune"));
-        if (branchExists(repository, branch)) {
-            run(repository, List.of("worktree", "add", "--force", dir.toString(), branch));
-        } else {
-            run(repository, List.of("worktree", "add", "-b", branch, dir.toString(), "HEAD"));
+        var lock = adminLock(repository);
+        lock.lock();
+        try {
+            run(repository, List.of("worktree", "prune"));
+            if (branchExists(repository, branch)) {
+                run(repository, List.of("worktree", "add", "--force", dir.toString(), branch));
+            } else {
+                run(repository, List.of("worktree", "add", "-b", branch, dir.toString(), "HEAD"));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     public void removeWorktree(Path repository, Path dir) {
-        if (Files.exists(dir)) {
-            run(repository, List.of("worktree", "remove", "--force", dir.toString()));
+        var lock = adminLock(repository);
+        lock.lock();
+        try {
+            if (Files.exists(dir)) {
+                run(repository, List.of("worktree", "remove", "--force", dir.toString()));
+            }
+            run(repository, List.of("worktree", "prune"));
+        } finally {
+            lock.unlock();
         }
-        run(repository, List.of("worktree", "prune"));
     }
+
+    /**
+     * Worktree administration (add, prune, remove) writes the repository's shared {@code .git/worktrees}
+     * folder; two at once on one repository make git fail ("failed to read .git/worktrees/x/commondir"),
+     * so they take turns per repository (a ReentrantLock: virtual threads wait on it without pinning).
+     */
+    private static java.util.concurrent.locks.ReentrantLock adminLock(Path repository) {
+        return ADMIN_LOCKS.computeIfAbsent(repository.toAbsolutePath().normalize(), k -> new java.util.concurrent.locks.ReentrantLock());
+    }
+
+    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> ADMIN_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public boolean branchExists(Path repository, String branch) {
         return tryRun(repository, List.of("show-ref", "--verify", "--quiet", "refs/heads/" + branch)) == 0;
@@ -188,7 +212,7 @@ public final class GitCli {
         pb.environment().put("GIT_TERMINAL_PROMPT", "0");
         pb.environment().put("LC_ALL", "C");
         long start = System.nanoTime();
-        String sub = args.isEmpty() ? "" : args.getFirst();
+        String sub = subcommand(args);
         boolean ok = false;
         try {
             Process p = pb.start();
@@ -213,6 +237,16 @@ public final class GitCli {
         } finally {
             listener.ran(sub, Duration.ofNanos(System.nanoTime() - start), ok);
         }
+    }
+
+    /** The git subcommand for metrics: the first argument that is not an option or an option's value. */
+    private static String subcommand(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-c") || a.equals("-C")) i++;
+            else if (!a.startsWith("-")) return a;
+        }
+        return args.isEmpty() ? "" : args.getFirst();
     }
 
     private static String drain(InputStream in) {

@@ -103,6 +103,25 @@ class GitCliTest {
     }
 
     @Test
+    void manyWorktreesOfOneRepositoryCanBeCreatedAtOnce() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 12; i++) {
+            int n = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    git.addWorktree(repo, tmp.resolve("many/wt" + n), "baton/many-" + n);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertThat(failures).isEmpty();
+        for (int i = 0; i < 12; i++) assertThat(tmp.resolve("many/wt" + i + "/README.md")).exists();
+    }
+
+    @Test
     void reportsVersion() {
         assertThat(git.version()).startsWith("git version");
     }

@@ -19,8 +19,6 @@ import dev.baton.store.PoolSettings;
 import dev.baton.workflow.WorkflowEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An engine assembled as the server assembles it (SQLite file, in-process bus, agent processes, the git CLI),
@@ -46,8 +43,8 @@ final class BenchEngine implements AutoCloseable {
     private final Database database;
     private final Engine engine;
     private final ConcurrentLinkedQueue<Mark> marks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String[]> git = new ConcurrentLinkedQueue<>();
     private final Map<String, Terminal> terminals = new ConcurrentHashMap<>();
-    private final AtomicInteger terminalCount = new AtomicInteger();
     private volatile CountDownLatch awaited = new CountDownLatch(0);
     private volatile boolean recordMarks = true;
 
@@ -55,7 +52,7 @@ final class BenchEngine implements AutoCloseable {
     record Terminal(String type, String error, long nanos) {
     }
 
-    BenchEngine(Path dataDir, Path projectRoot, EngineSettings settings) throws IOException, InterruptedException {
+    BenchEngine(Path dataDir, Path projectRoot, EngineSettings settings) {
         DataLayout layout = DataLayout.under(dataDir);
         database = Database.open(DatabaseUrl.sqlite(layout.dataDir().resolve("baton.db")), PoolSettings.defaults());
         try {
@@ -64,10 +61,11 @@ final class BenchEngine implements AutoCloseable {
             AgentProfiles profiles = new AgentProfileLoader(projectRoot).load(projectRoot.resolve("examples/agents/profiles.yaml"));
             TimingAgentLauncher launcher = new TimingAgentLauncher(
                     new ProcessAgentLauncher(new AgentProcessRegistry(layout.agentPidDir())), this::mark);
+            GitCli git = new GitCli("git", Duration.ofSeconds(60), this::gitRan);
             engine = new Engine(new JdbcWorkflowRepository(database), new JdbcEventLog(database), bus, launcher, profiles,
-                    new GitCli(Duration.ofSeconds(60)), settings, layout, Clock.systemUTC(), new SimpleMeterRegistry());
-            createRepository(layout.gitRoot().resolve(REPOSITORY));
-        } catch (IOException | InterruptedException | RuntimeException e) {
+                    git, settings, layout, Clock.systemUTC(), new SimpleMeterRegistry());
+            git.init(layout.gitRoot().resolve(REPOSITORY), Map.of("README.md", "# Benchmark repository\n"), "initial");
+        } catch (RuntimeException e) {
             database.close();
             throw e;
         }
@@ -99,12 +97,28 @@ final class BenchEngine implements AutoCloseable {
         return awaited.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** One of the awaited workflows will never end (its start failed): stop waiting for it. */
+    void giveUpOne() {
+        awaited.countDown();
+    }
+
     Terminal terminal(String workflowId) {
         return terminals.get(workflowId);
     }
 
     Collection<Terminal> terminals() {
         return terminals.values();
+    }
+
+    /** Durations (ms) of the git commands run since the last call, by subcommand (add, commit, worktree, …). */
+    Map<String, List<Double>> drainGitCommands() {
+        Map<String, List<Double>> out = new java.util.TreeMap<>();
+        for (String[] g; (g = git.poll()) != null; ) out.computeIfAbsent(g[0], k -> new ArrayList<>()).add(Double.parseDouble(g[1]));
+        return out;
+    }
+
+    private void gitRan(String subcommand, Duration took, boolean ok) {
+        if (recordMarks) git.add(new String[]{subcommand, Double.toString(took.toNanos() / 1e6)});
     }
 
     private void mark(Mark m) {
@@ -129,7 +143,6 @@ final class BenchEngine implements AutoCloseable {
 
     private void ended(String workflowId, Terminal t) {
         if (terminals.putIfAbsent(workflowId, t) == null) {
-            terminalCount.incrementAndGet();
             awaited.countDown();
         }
     }
@@ -142,22 +155,6 @@ final class BenchEngine implements AutoCloseable {
         } finally {
             database.close();
         }
-    }
-
-    private static void createRepository(Path dir) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("README.md"), "# Benchmark repository\n");
-        git(dir, "init", "-q", "-b", "main");
-        git(dir, "add", "-A");
-        git(dir, "-c", "user.name=Baton bench", "-c", "user.email=bench@baton.dev", "commit", "-q", "-m", "initial");
-    }
-
-    private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", argv) + " failed: " + output);
     }
 
     /**

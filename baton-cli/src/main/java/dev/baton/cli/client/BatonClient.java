@@ -69,13 +69,13 @@ public final class BatonClient implements AutoCloseable {
 
     /**
      * {@code POST /workflows}: the spec travels as-is so the server reports problems with the file's own
-     * line numbers. The file's absolute path goes along in {@code X-Baton-Spec-Path} as a hint the server may
-     * keep as the workflow's {@code specPath}; problems that name no file are reported against {@code specFile}.
+     * line numbers. The file's path as given goes along in {@code X-Spec-File}, so the server's problems name
+     * it; problems that name no file are reported against {@code specFile}.
      */
     public Reply<WorkflowView> createWorkflow(byte[] spec, String contentType, boolean start, Path specFile) {
         HttpRequest request = request("/workflows" + (start ? "?start=true" : ""))
                 .header("Content-Type", contentType)
-                .header("X-Baton-Spec-Path", asciiOnly(specFile.toAbsolutePath().normalize().toString()))
+                .header("X-Spec-File", asciiOnly(specFile.toString()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(spec))
                 .build();
         try {

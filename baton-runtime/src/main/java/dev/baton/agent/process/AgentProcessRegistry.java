@@ -67,7 +67,8 @@ public final class AgentProcessRegistry {
         ProcessHandle.Info info = process.info();
         Optional<Instant> startedAt = info.startInstant();
         if (startedAt.isEmpty()) {
-            log.warn("cannot record agent process {}: its start instant is unknown", process.pid());
+            // A process that already exited has nothing left to reap; only a live one is worth a warning.
+            if (process.isAlive()) log.warn("cannot record agent process {}: its start instant is unknown", process.pid());
             return;
         }
         var entry = new AgentProcessRecord(process.pid(), startedAt.get(), info.command().orElse(null), workflowId);
@@ -119,8 +120,9 @@ public final class AgentProcessRegistry {
         boolean sameStart = info.startInstant()
                 .map(started -> Duration.between(started, entry.startedAt()).abs().compareTo(START_TOLERANCE) <= 0)
                 .orElse(false);
-        boolean sameCommand = entry.command() == null || info.command().map(entry.command()::equals).orElse(true);
-        return sameStart && sameCommand;
+        // The start instant alone identifies the process: a script's command changes when its
+        // `#!/usr/bin/env bash` line execs the interpreter, so the recorded command is only for the log.
+        return sameStart;
     }
 
     void forget(long pid) {
