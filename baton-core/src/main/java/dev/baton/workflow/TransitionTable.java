@@ -55,7 +55,7 @@ public final class TransitionTable<S extends Enum<S>> {
         @SafeVarargs
         public final Builder<S> from(S from, S... to) {
             Set<S> set = allowed.computeIfAbsent(from, k -> EnumSet.noneOf(type));
-            set.addAll(java.util.List.of(to));
+            for (S s : to) set.add(s);
             return this;
         }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
  * The workflow engine assembled from its ports: the object the server, the demo and the benchmarks
  * hold. Plain Java, so tests build it without Spring.
  */
+@SuppressWarnings("try") // correlation scopes are opened for their effect on the MDC only
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     private final EngineContext ctx;

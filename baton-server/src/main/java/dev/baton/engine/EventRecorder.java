@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
  * Records a domain event: appends it to the persistent event log, publishes it on the bus, logs it
  * (INFO, with the event name) and counts it. The one way the engine emits events.
  */
+@SuppressWarnings("try") // correlation scopes are opened for their effect on the MDC only
 public final class EventRecorder {
     private static final Logger log = LoggerFactory.getLogger("dev.baton.events");
     private final EventLog eventLog;

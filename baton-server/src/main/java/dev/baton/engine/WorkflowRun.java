@@ -34,6 +34,7 @@ import java.util.Map;
  * then runs the remaining works in sequence — agent, tasks, reports, checkpoint — until the end, a
  * failure or a stop request.
  */
+@SuppressWarnings("try") // correlation scopes are opened for their effect on the MDC only
 final class WorkflowRun {
     private static final Logger log = LoggerFactory.getLogger(WorkflowRun.class);
     private static final Logger agentOutput = LoggerFactory.getLogger("dev.baton.agent.output");

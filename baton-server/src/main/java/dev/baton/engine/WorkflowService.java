@@ -28,6 +28,7 @@ import java.util.List;
  * the queries. REST, CLI and tests all come through here. Every use case runs with the workflow's
  * correlationId in the logging context.
  */
+@SuppressWarnings("try") // correlation scopes are opened for their effect on the MDC only
 public final class WorkflowService {
     private static final Logger log = LoggerFactory.getLogger(WorkflowService.class);
     private final EngineContext ctx;
