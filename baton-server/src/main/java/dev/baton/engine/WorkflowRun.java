@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One execution of a workflow, on its own thread: restores the worktrees to the last valid checkpoint,
@@ -39,12 +40,15 @@ final class WorkflowRun {
     private static final Logger log = LoggerFactory.getLogger(WorkflowRun.class);
     private static final Logger agentOutput = LoggerFactory.getLogger("dev.baton.agent.output");
 
+    private static final java.util.concurrent.Executor GIT_THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private enum Outcome { COMPLETED, FAILED, STOPPED }
 
     private final EngineContext ctx;
     private final RunControl control;
     private Workflow wf;
     private Map<String, Path> worktrees;
+    private final WorktreeSnapshots snapshots = new WorktreeSnapshots();
 
     WorkflowRun(EngineContext ctx, RunControl control, Workflow wf) {
         this.ctx = ctx;
@@ -72,6 +76,7 @@ final class WorkflowRun {
         Instant started = ctx.clock().instant();
         worktrees = ctx.workspaces().worktrees(wf);
         int from = new CheckpointPlan(ctx.repository().checkpoints(wf.id())).restore(wf, worktrees, ctx);
+        worktrees.values().forEach(snapshots::baseline);
         wf = ctx.repository().require(wf.id());
         for (Work work : wf.works()) {
             if (work.sequence() < from) continue;
@@ -156,10 +161,16 @@ final class WorkflowRun {
             ctx.events().record(new QuerySent(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), t.query().length()));
             AgentResult r = session.query(t.id(), t.query());
             if (r.outcome() == AgentResult.Outcome.STOPPED || control.stopRequested()) return Outcome.STOPPED;
+            // Staging (one git process per repository) runs while the answer is recorded: it is the
+            // largest part of the per-task overhead, and nothing else touches the worktrees meanwhile.
+            Map<String, CompletableFuture<List<String>>> staging = new LinkedHashMap<>();
+            worktrees.forEach((repo, dir) -> staging.put(repo, snapshots.mayHaveChanged(dir)
+                    ? CompletableFuture.supplyAsync(() -> ctx.git().stageAll(dir), GIT_THREADS)
+                    : CompletableFuture.completedFuture(List.of())));
             ctx.metrics().query(r.duration(), r.succeeded());
             ctx.events().record(new QueryResponded(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), r.exitCode(), r.duration().toMillis()));
             Map<String, List<String>> changed = new LinkedHashMap<>();
-            worktrees.forEach((repo, dir) -> changed.put(repo, ctx.git().stageAll(dir)));
+            for (var e : staging.entrySet()) changed.put(e.getKey(), joinStaging(e.getValue()));
             Path file = ctx.reports().write(wf, work, t, r, changed);
             Report report = ctx.repository().addReport(new Report(dev.baton.shared.Ids.next("rp"), wf.id(), work.id(), t.id(),
                     ctx.layout().dataDir().relativize(file).toString(), ctx.clock().instant()));
@@ -172,6 +183,15 @@ final class WorkflowRun {
             ctx.repository().save(t.finished(TaskStatus.FAILED, ctx.clock().instant(), r.exitCode(), why));
             ctx.events().record(new TaskFailed(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), why));
             return Outcome.FAILED;
+        }
+    }
+
+    private static List<String> joinStaging(CompletableFuture<List<String>> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
         }
     }
 
