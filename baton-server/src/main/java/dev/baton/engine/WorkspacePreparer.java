@@ -70,8 +70,8 @@ public final class WorkspacePreparer {
                 git.deleteBranch(repo.path(), branch(wf.id()));
             }
         }
-        Files2.deleteRecursively(layout.worktreeRoot().resolve(wf.id()));
-        Files2.deleteRecursively(layout.workflowDir(wf.id()));
+        FileTrees.deleteRecursively(layout.worktreeRoot().resolve(wf.id()));
+        FileTrees.deleteRecursively(layout.workflowDir(wf.id()));
     }
 
     private static void link(Path link, Path target) throws IOException {

@@ -1,5 +1,6 @@
 package dev.baton.cli.bench;
 
+import dev.baton.engine.FileTrees;
 import dev.baton.cli.CliEnvironment;
 import dev.baton.cli.CliException;
 import dev.baton.cli.ExitCodes;
@@ -182,7 +183,11 @@ public class BenchCommand implements Callable<Integer> {
                 out.println();
                 out.println("Data kept in " + work);
             } else {
-                deleteRecursively(work);
+                try {
+                    FileTrees.deleteRecursively(work);
+                } catch (java.io.UncheckedIOException e) {
+                    // a temporary folder left behind is not worth failing the run for
+                }
             }
         }
         double loadAfter = loadAverage();
@@ -267,27 +272,6 @@ public class BenchCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        }
-    }
-
-    /** Deletes a folder tree without following symbolic links (workspaces link to worktrees). */
-    private static void deleteRecursively(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // a temporary folder left behind is not worth failing the run for
         }
     }
 }

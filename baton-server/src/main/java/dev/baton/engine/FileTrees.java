@@ -9,11 +9,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Recursive delete that never follows symbolic links (a workspace links into worktrees). */
-final class Files2 {
-    private Files2() {
+public final class FileTrees {
+    private FileTrees() {
     }
 
-    static void deleteRecursively(Path root) {
+    /** Deletes {@code root} and everything below it; links are removed, never followed. */
+    public static void deleteRecursively(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
