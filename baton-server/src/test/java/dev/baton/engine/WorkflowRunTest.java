@@ -202,4 +202,32 @@ class WorkflowRunTest {
         f.await(a.id(), WorkflowStatus.COMPLETED);
         assertThat(f.await(b.id(), WorkflowStatus.COMPLETED).status()).isEqualTo(WorkflowStatus.COMPLETED);
     }
+
+    @Test
+    void agentsBeyondTheAgentLimitWaitForAFreeSlot() throws Exception {
+        f.close();
+        f = new EngineFixture(tmp.resolve("agents"), new EngineSettings(5, 1, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(3)));
+        String slow = """
+                works:
+                  - id: wk-a
+                    name: Only
+                    agent: scripted
+                tasks:
+                  - id: t
+                    work: wk-a
+                    query: "sleep 5"
+                """;
+        Workflow a = f.create(spec("wf-agent-1", slow));
+        Workflow b = f.create(spec("wf-agent-2", slow));
+        f.workflows().start(a.id());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> f.workflows().get(a.id()).works().getFirst().tasks().getFirst().status() == TaskStatus.IN_PROGRESS);
+        f.workflows().start(b.id());
+        f.await(b.id(), WorkflowStatus.RUNNING);
+        // b runs, but its agent waits: a's agent holds the only slot.
+        assertThat(f.workflows().get(a.id()).status()).isEqualTo(WorkflowStatus.RUNNING);
+        assertThat(f.workflows().get(b.id()).works().getFirst().tasks().getFirst().status()).isEqualTo(TaskStatus.PENDING);
+        f.await(a.id(), WorkflowStatus.COMPLETED);
+        assertThat(f.await(b.id(), WorkflowStatus.COMPLETED).status()).isEqualTo(WorkflowStatus.COMPLETED);
+    }
 }
