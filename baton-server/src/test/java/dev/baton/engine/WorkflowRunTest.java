@@ -179,11 +179,8 @@ class WorkflowRunTest {
                 .map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains("sleep 120")).toList()).isEmpty();
     }
 
-    @Test
-    void workflowsBeyondTheConcurrencyLimitWaitReady() throws Exception {
-        f.close();
-        f = new EngineFixture(tmp.resolve("limited"), new EngineSettings(1, 20, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(3)));
-        String slow = """
+    static String oneTask(String query) {
+        return """
                 works:
                   - id: wk-a
                     name: Only
@@ -191,8 +188,15 @@ class WorkflowRunTest {
                 tasks:
                   - id: t
                     work: wk-a
-                    query: "sleep 2"
-                """;
+                    query: "%s"
+                """.formatted(query);
+    }
+
+    @Test
+    void workflowsBeyondTheConcurrencyLimitWaitReady() throws Exception {
+        f.close();
+        f = new EngineFixture(tmp.resolve("limited"), new EngineSettings(1, 20, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(3)));
+        String slow = oneTask("sleep 2");
         Workflow a = f.create(spec("wf-first", slow));
         Workflow b = f.create(spec("wf-second", slow));
         f.workflows().start(a.id());
@@ -207,16 +211,7 @@ class WorkflowRunTest {
     void agentsBeyondTheAgentLimitWaitForAFreeSlot() throws Exception {
         f.close();
         f = new EngineFixture(tmp.resolve("agents"), new EngineSettings(5, 1, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(3)));
-        String slow = """
-                works:
-                  - id: wk-a
-                    name: Only
-                    agent: scripted
-                tasks:
-                  - id: t
-                    work: wk-a
-                    query: "sleep 5"
-                """;
+        String slow = oneTask("sleep 5");
         Workflow a = f.create(spec("wf-agent-1", slow));
         Workflow b = f.create(spec("wf-agent-2", slow));
         f.workflows().start(a.id());
