@@ -175,12 +175,7 @@ class RunCommandTest {
 
     @Test
     void followExitsWithOneWhenTheWorkflowFails() throws IOException {
-        server.answer("POST", WORKFLOWS, 201, "workflow-created.json")
-                .answer("GET", WF + "/events", 200, "events-failed.json")
-                .answer("GET", WF + "/events", 200, "empty-array.json")
-                .answer("GET", WF, 200, "workflow-failed.json")
-                .answer("GET", WF + "/reports", 200, "empty-array.json")
-                .answer("GET", WF + "/checkpoints", 200, "empty-array.json");
+        followScenario("events-failed.json", "workflow-failed.json");
 
         CliRunner.Result result = cli.run("run", "-f", spec("specs/nightly.yaml").toString());
 
@@ -198,12 +193,7 @@ class RunCommandTest {
 
     @Test
     void followStopsAtPauseWithZeroAndPrintsUnknownEventsRaw() throws IOException {
-        server.answer("POST", WORKFLOWS, 201, "workflow-created.json")
-                .answer("GET", WF + "/events", 200, "events-paused.json")
-                .answer("GET", WF + "/events", 200, "empty-array.json")
-                .answer("GET", WF, 200, "workflow-paused.json")
-                .answer("GET", WF + "/reports", 200, "empty-array.json")
-                .answer("GET", WF + "/checkpoints", 200, "empty-array.json");
+        followScenario("events-paused.json", "workflow-paused.json");
 
         CliRunner.Result result = cli.run("run", "-f", spec("specs/nightly.yaml").toString());
 
@@ -276,4 +266,15 @@ class RunCommandTest {
         assertThat(result.err()).contains("lost the server", "not json at all", "reconnected to " + server.url());
         assertThat(result.out()).contains("WorkflowFailed");
     }
+
+    /** A created workflow whose events come in one batch, then nothing, ending in the given state. */
+    private void followScenario(String eventsFixture, String workflowFixture) {
+        server.answer("POST", WORKFLOWS, 201, "workflow-created.json")
+                .answer("GET", WF + "/events", 200, eventsFixture)
+                .answer("GET", WF + "/events", 200, "empty-array.json")
+                .answer("GET", WF, 200, workflowFixture)
+                .answer("GET", WF + "/reports", 200, "empty-array.json")
+                .answer("GET", WF + "/checkpoints", 200, "empty-array.json");
+    }
+
 }
