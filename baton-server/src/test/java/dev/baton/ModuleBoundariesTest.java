@@ -23,7 +23,7 @@ class ModuleBoundariesTest {
 
     @Test
     void domainIsPlainJava() {
-        noClasses().that().resideInAnyPackage("dev.baton.workflow", "dev.baton.shared", "dev.baton.spec..", "dev.baton.agent")
+        noClasses().that().resideInAnyPackage("dev.baton.workflow", "dev.baton.shared", "dev.baton.spec..", "dev.baton.agent", "dev.baton.ping")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..", "io.grpc..",
                         "jakarta..", "dev.baton.store..", "dev.baton.engine..", "dev.baton.ops..", "dev.baton.server..")
                 .because("the domain must stay free of frameworks, JDBC and gRPC")
@@ -40,8 +40,17 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void coordinationIsPlainJavaOverTheEngine() {
+        noClasses().that().resideInAPackage("dev.baton.coordination..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..",
+                        "dev.baton.store..", "dev.baton.server..", "..rest..", "io.nats..")
+                .because("spec coordination talks to the bus and the engine through their interfaces; Spring only wires it")
+                .check(baton);
+    }
+
+    @Test
     void runtimeAdaptersDoNotKnowTheServer() {
-        noClasses().that().resideInAnyPackage("dev.baton.git..", "dev.baton.agent..", "dev.baton.store..")
+        noClasses().that().resideInAnyPackage("dev.baton.git..", "dev.baton.agent..", "dev.baton.store..", "dev.baton.ping..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.ops..", "dev.baton.server..", "..rest..")
                 .check(baton);
     }

@@ -28,8 +28,20 @@ public abstract sealed class BatonException extends RuntimeException
 
     /** The request is valid but clashes with the current state (illegal transition, stale version, duplicate id). */
     public static final class Conflict extends BatonException {
+        private final java.util.List<Problem> problems;
+
         public Conflict(String code, String message) {
+            this(code, message, java.util.List.of());
+        }
+
+        /** @param problems one per clashing field, each saying both values */
+        public Conflict(String code, String message, java.util.List<Problem> problems) {
             super(code, message, null);
+            this.problems = java.util.List.copyOf(problems);
+        }
+
+        public java.util.List<Problem> problems() {
+            return problems;
         }
     }
 

@@ -4,10 +4,7 @@ import dev.baton.workflow.RepositoryRef;
 import dev.baton.workflow.Workflow;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
-import tools.jackson.dataformat.yaml.YAMLWriteFeature;
-import tools.jackson.dataformat.yaml.util.StringQuotingChecker;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,14 +17,7 @@ import java.util.Map;
  * inside the given roots are written relative to them, so the data folder can move.
  */
 public final class SpecWriter {
-    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-            .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
-            .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
-            .enable(YAMLWriteFeature.LITERAL_BLOCK_STYLE)
-            .enable(YAMLWriteFeature.INDENT_ARRAYS_WITH_INDICATOR)
-            .disable(YAMLWriteFeature.SPLIT_LINES)
-            .stringQuotingChecker(new QuoteNumberLike())
-            .build());
+    private static final YAMLMapper YAML = SpecYaml.MAPPER;
 
     private final Path repositoriesRoot;
     private final Path diffsRoot;
@@ -97,16 +87,5 @@ public final class SpecWriter {
     private static void putIfSet(ObjectNode n, String key, Object value) {
         if (value instanceof Instant i) n.put(key, i.toString());
         else if (value != null) n.put(key, value.toString());
-    }
-
-    /**
-     * Jackson leaves strings such as {@code 007}, {@code 1e3} or {@code .inf} unquoted, which YAML readers then
-     * take for numbers; quoting every string that starts like a number keeps ids and queries strings.
-     */
-    private static final class QuoteNumberLike extends StringQuotingChecker.Default {
-        @Override
-        public boolean needToQuoteValue(String value) {
-            return super.needToQuoteValue(value) || (!value.isEmpty() && "0123456789+-.".indexOf(value.charAt(0)) >= 0);
-        }
     }
 }

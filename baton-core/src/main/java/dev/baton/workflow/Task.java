@@ -44,6 +44,10 @@ public record Task(String id, String workflowId, String workId, int order, Strin
         return new Task(id, workflowId, workId, order, query, assignedTo, status, attempts, startedAt, finishedAt, exitCode, error, v);
     }
 
+    public Task withAssignedTo(String agent) {
+        return new Task(id, workflowId, workId, order, query, agent, status, attempts, startedAt, finishedAt, exitCode, error, version);
+    }
+
     public Task withWorkId(String w) {
         return new Task(id, workflowId, w, order, query, assignedTo, status, attempts, startedAt, finishedAt, exitCode, error, version);
     }

@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The git command line, the only way Baton touches repositories. Every call is an argv (no shell),
@@ -56,7 +60,7 @@ public final class GitCli {
      * Creates a repository on branch {@code main} holding {@code files} (relative path → content) in one
      * commit; does nothing when {@code dir} already is a repository. For the demo, benchmarks and tests.
      */
-    public void init(Path dir, java.util.Map<String, String> files, String message) {
+    public void init(Path dir, Map<String, String> files, String message) {
         if (isRepository(dir)) return;
         try {
             for (var f : files.entrySet()) {
@@ -119,6 +123,8 @@ public final class GitCli {
      * Worktree administration (add, prune, remove) writes the repository's shared {@code .git/worktrees}
      * folder; two at once on one repository make git fail ("failed to read .git/worktrees/x/commondir"),
      * so they take turns per repository (a ReentrantLock: virtual threads wait on it without pinning).
+     * A diff apply takes the same turn (see {@link #withRepositoryLock}) so it never sees a worktree
+     * half added or removed.
      */
     private static java.util.concurrent.locks.ReentrantLock adminLock(Path repository) {
         return ADMIN_LOCKS.computeIfAbsent(repository.toAbsolutePath().normalize(), k -> new java.util.concurrent.locks.ReentrantLock());
@@ -170,6 +176,27 @@ public final class GitCli {
         run(worktree, List.of("clean", "-q", "-fd"));
     }
 
+    /** Commits in {@code base..HEAD} whose message starts with {@code prefix}, oldest first. */
+    public List<String> commitsSince(Path worktree, String base, String prefix) {
+        String out = run(worktree, List.of("rev-list", "--reverse", "--fixed-strings", "--grep=" + prefix, base + "..HEAD"));
+        List<String> shas = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.isBlank()) continue;
+            String subject = run(worktree, List.of("log", "-1", "--format=%s", line.strip()));
+            if (subject.startsWith(prefix)) shas.add(line.strip());
+        }
+        return shas;
+    }
+
+    /** Replays {@code commit} on HEAD; on a conflict the attempt is undone and the worktree stays at HEAD. */
+    public Attempt cherryPick(Path worktree, String commit) {
+        List<String> args = new ArrayList<>(IDENTITY);
+        args.addAll(List.of("cherry-pick", "--allow-empty", "--keep-redundant-commits", commit));
+        Attempt a = attempt(worktree, args, Map.of());
+        if (!a.succeeded()) exec(worktree, List.of("cherry-pick", "--abort"), Map.of());
+        return a;
+    }
+
     /** Paths (relative to the worktree) that differ from HEAD, untracked ones included. */
     public List<String> changedFiles(Path worktree) {
         String out = run(worktree, List.of("status", "--porcelain=v1", "-z", "--untracked-files=all"));
@@ -184,12 +211,107 @@ public final class GitCli {
         return files;
     }
 
+    /**
+     * Runs {@code work} while no other Baton operation that takes this lock (worktree administration,
+     * a diff apply) runs on the same repository.
+     */
+    public <T> T withRepositoryLock(Path repository, Supplier<T> work) {
+        var lock = adminLock(repository);
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The outcome of a command whose failure is an answer (a patch that does not apply, a ref that moved), not an error. */
+    public record Attempt(boolean succeeded, String error) {
+    }
+
+    /** The commit {@code branch} points at, or empty when there is no such branch. */
+    public Optional<String> branchHead(Path repository, String branch) {
+        Result r = exec(repository, List.of("rev-parse", "--verify", "--quiet", "refs/heads/" + branch + "^{commit}"), Map.of());
+        return r.exitCode == 0 ? Optional.of(r.stdout.trim()) : Optional.empty();
+    }
+
+    public String treeOf(Path repository, String commit) {
+        return run(repository, List.of("rev-parse", "--verify", commit + "^{tree}")).trim();
+    }
+
+    /** The folders (as git recorded them) of the worktrees, the main one included, that have {@code branch} checked out. */
+    public List<Path> worktreesWithBranch(Path repository, String branch) {
+        // -z (git 2.36+): NUL-terminated fields, so folder names with newlines parse too.
+        String out = run(repository, List.of("worktree", "list", "--porcelain", "-z"));
+        List<Path> found = new ArrayList<>();
+        String folder = null;
+        for (String field : out.split("\0", -1)) {
+            if (field.startsWith("worktree ")) folder = field.substring("worktree ".length());
+            else if (field.equals("branch refs/heads/" + branch) && folder != null) found.add(Path.of(folder));
+        }
+        return found;
+    }
+
+    /** Fills the index file {@code index} (not the repository's own index) with the tree of {@code commit}. */
+    public void readTree(Path repository, Path index, String commit) {
+        run(repository, List.of("read-tree", commit), indexEnv(index));
+    }
+
+    /**
+     * Applies {@code patch} to the index file {@code index} only; no working tree is read or written.
+     * A three-way merge lets a patch made against an older commit apply when its change does not
+     * overlap later ones; git itself falls back to a direct apply when the patch lacks usable blob ids.
+     * On a conflict git fails and leaves unmerged entries in {@code index} (needs git 2.32+).
+     */
+    public Attempt applyToIndex(Path repository, Path index, Path patch) {
+        return attempt(repository, List.of("apply", "--cached", "--3way", patch.toString()), indexEnv(index));
+    }
+
+    /** Writes the tree of the index file {@code index}; fails while it holds unmerged entries. */
+    public String writeTree(Path repository, Path index) {
+        return run(repository, List.of("write-tree"), indexEnv(index)).trim();
+    }
+
+    /** Creates a commit of {@code tree} on top of {@code parent} without touching any branch. */
+    public String commitTree(Path repository, String tree, String parent, String message) {
+        List<String> args = new ArrayList<>(IDENTITY);
+        args.addAll(List.of("commit-tree", tree, "-p", parent, "-m", message));
+        return run(repository, args).trim();
+    }
+
+    /** Paths that differ between two commits; a rename counts as its old and its new path. */
+    public List<String> changedPaths(Path repository, String from, String to) {
+        String out = run(repository, List.of("diff-tree", "-r", "--name-only", "--no-renames", "-z", from, to));
+        return Arrays.stream(out.split("\0")).filter(p -> !p.isEmpty()).toList();
+    }
+
+    /** Moves {@code branch} to {@code commit} only if it still points at {@code expected} (compare-and-swap). */
+    public Attempt updateBranch(Path repository, String branch, String commit, String expected, String reason) {
+        return attempt(repository, List.of("update-ref", "-m", reason, "refs/heads/" + branch, commit, expected), Map.of());
+    }
+
+    /**
+     * Fast-forwards the branch checked out in {@code worktree} to {@code commit}, updating its files;
+     * git refuses, changing nothing, when local changes or untracked files would be overwritten.
+     */
+    public Attempt fastForward(Path worktree, String commit) {
+        return attempt(worktree, List.of("merge", "--ff-only", "--quiet", commit), Map.of());
+    }
+
+    private static Map<String, String> indexEnv(Path index) {
+        return Map.of("GIT_INDEX_FILE", index.toAbsolutePath().toString());
+    }
+
     private int tryRun(Path dir, List<String> args) {
-        return exec(dir, args).exitCode;
+        return exec(dir, args, Map.of()).exitCode;
     }
 
     private String run(Path dir, List<String> args) {
-        Result r = exec(dir, args);
+        return run(dir, args, Map.of());
+    }
+
+    private String run(Path dir, List<String> args, Map<String, String> env) {
+        Result r = exec(dir, args, env);
         if (r.exitCode != 0) {
             throw new BatonException.Transient("git.command-failed",
                     "git %s failed in %s (exit %d): %s".formatted(String.join(" ", args), dir, r.exitCode, r.stderr.strip()), null);
@@ -200,7 +322,12 @@ public final class GitCli {
     private record Result(int exitCode, String stdout, String stderr) {
     }
 
-    private Result exec(Path dir, List<String> args) {
+    private Attempt attempt(Path dir, List<String> args, Map<String, String> env) {
+        Result r = exec(dir, args, env);
+        return new Attempt(r.exitCode == 0, r.stderr.strip());
+    }
+
+    private Result exec(Path dir, List<String> args, Map<String, String> env) {
         List<String> argv = new ArrayList<>();
         argv.add(executable);
         if (dir != null) {
@@ -211,6 +338,7 @@ public final class GitCli {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("GIT_TERMINAL_PROMPT", "0");
         pb.environment().put("LC_ALL", "C");
+        pb.environment().putAll(env);
         long start = System.nanoTime();
         String sub = subcommand(args);
         boolean ok = false;

@@ -122,6 +122,34 @@ class GitCliTest {
     }
 
     @Test
+    void updateBranchMovesOnlyFromTheExpectedCommit() throws Exception {
+        String base = git.head(repo);
+        Path wt = tmp.resolve("wt/app");
+        git.addWorktree(repo, wt, "baton/wf-5");
+        Files.writeString(wt.resolve("x.txt"), "x");
+        String next = git.commitAll(wt, "next");
+        git.removeWorktree(repo, wt);
+
+        GitCli.Attempt stale = git.updateBranch(repo, "baton/wf-5", base, "0".repeat(39) + "1", "test");
+        assertThat(stale.succeeded()).isFalse();
+        assertThat(stale.error()).contains("but expected");
+        assertThat(git.branchHead(repo, "baton/wf-5")).contains(next);
+
+        assertThat(git.updateBranch(repo, "baton/wf-5", base, next, "test").succeeded()).isTrue();
+        assertThat(git.branchHead(repo, "baton/wf-5")).contains(base);
+        assertThat(git.branchHead(repo, "baton/none")).isEmpty();
+    }
+
+    @Test
+    void findsTheWorktreesThatHaveABranchCheckedOut() throws Exception {
+        Path wt = tmp.resolve("wt/with space");
+        git.addWorktree(repo, wt, "baton/wf-6");
+        assertThat(git.worktreesWithBranch(repo, "baton/wf-6")).hasSize(1).allSatisfy(p -> assertThat(Files.isSameFile(p, wt)).isTrue());
+        assertThat(git.worktreesWithBranch(repo, "main")).hasSize(1).allSatisfy(p -> assertThat(Files.isSameFile(p, repo)).isTrue());
+        assertThat(git.worktreesWithBranch(repo, "baton/none")).isEmpty();
+    }
+
+    @Test
     void reportsVersion() {
         assertThat(git.version()).startsWith("git version");
     }

@@ -25,6 +25,16 @@ public final class GitFixtures {
         if (p.waitFor() != 0) throw new IllegalStateException(argv + " failed: " + out);
     }
 
+    /** Runs git and returns its standard output; fails the test when git fails. */
+    public static String output(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", dir.toString(), "-c", "user.name=Test", "-c", "user.email=test@localhost"));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException(argv + " failed");
+        return out;
+    }
+
     public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.git.DiffApplier;
 import dev.baton.shared.Ids;
 import dev.baton.workflow.Checkpoint;
 import dev.baton.workflow.Task;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * half-did leaks into its second attempt.
  */
 final class CheckpointPlan {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CheckpointPlan.class);
     /** The sequence recorded for the commit a workflow's branch started from. */
     static final int BASE_SEQUENCE = -1;
     static final String BASE_WORK = "base";
@@ -37,7 +39,8 @@ final class CheckpointPlan {
         for (var e : worktrees.entrySet()) {
             Checkpoint target = (from == 0 ? find(BASE_WORK, BASE_SEQUENCE, e.getKey())
                     : find(wf.works().get(from - 1).id(), from - 1, e.getKey())).orElseThrow();
-            ctx.git().resetHard(e.getValue(), target.commitSha());
+            Path repository = wf.repositories().stream().filter(r -> r.name().equals(e.getKey())).findFirst().orElseThrow().path();
+            ctx.git().withRepositoryLock(repository, () -> restore(e.getValue(), target.commitSha(), ctx));
         }
         for (Work w : wf.works()) {
             if (w.sequence() < from) continue;
@@ -47,6 +50,23 @@ final class CheckpointPlan {
             if (w.status() != WorkStatus.PENDING) ctx.repository().save(ctx.repository().require(wf.id()).work(w.id()).orElseThrow().reset());
         }
         return from;
+    }
+
+    /**
+     * Resets a worktree to its checkpoint, dropping what an interrupted agent half-did, but keeps the diffs the
+     * git manager applied since: they are accepted work, replayed on top of the checkpoint.
+     */
+    private static Void restore(Path worktree, String checkpoint, EngineContext ctx) {
+        List<String> applied = ctx.git().commitsSince(worktree, checkpoint, DiffApplier.COMMIT_PREFIX);
+        ctx.git().resetHard(worktree, checkpoint);
+        for (String commit : applied) {
+            var a = ctx.git().cherryPick(worktree, commit);
+            if (!a.succeeded()) {
+                log.error("the applied diff {} does not apply on top of the checkpoint {} any more and is left out (it stays in the reflog): {}",
+                        commit, checkpoint, a.error());
+            }
+        }
+        return null;
     }
 
     int firstToRun(Workflow wf) {

@@ -11,16 +11,14 @@ import java.nio.file.Path;
  * @param worktreeRoot WORKTREE_ROOT_PATH: one folder per workflow, one worktree per repository
  * @param workflowRoot WORKFLOW_ROOT_PATH: per workflow its workspaces and reports
  * @param archiveRoot  ARCHIVE_ROOT_PATH
+ * @param specsDir     SPEC_ROOT: the spec file of every workflow, watched for changes
  */
-public record DataLayout(Path dataDir, Path gitRoot, Path worktreeRoot, Path workflowRoot, Path archiveRoot) {
+public record DataLayout(Path dataDir, Path gitRoot, Path worktreeRoot, Path workflowRoot, Path archiveRoot, Path specsDir) {
 
     public static DataLayout under(Path dataDir) {
         Path d = dataDir.toAbsolutePath().normalize();
-        return new DataLayout(d, d.resolve("git"), d.resolve("worktrees"), d.resolve("workflows"), d.resolve("workflows").resolve("archive"));
-    }
-
-    public Path specsDir() {
-        return dataDir.resolve("specs").resolve("active");
+        return new DataLayout(d, d.resolve("git"), d.resolve("worktrees"), d.resolve("workflows"), d.resolve("workflows").resolve("archive"),
+                d.resolve("specs").resolve("active"));
     }
 
     public Path diffsDir() {

@@ -3,6 +3,7 @@ package dev.baton.engine;
 import dev.baton.agent.AgentLauncher;
 import dev.baton.agent.profile.AgentProfiles;
 import dev.baton.git.GitCli;
+import dev.baton.spec.store.VersionedSpecFiles;
 import dev.baton.workflow.EventBus;
 import dev.baton.workflow.EventLog;
 import dev.baton.workflow.Workflow;
@@ -29,19 +30,48 @@ public final class Engine implements AutoCloseable {
     private final WorkflowExecutor executor;
     private final WorkflowService service;
     private final SpecFileSync specFileSync;
+    private final SpecProgress specProgress;
+    private final Semaphore agentSlots;
 
     public Engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
                   GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters) {
+        this(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, new VersionedSpecFiles());
+    }
+
+    /** @param specStore how spec files are written; the server's one sends a ping after each write */
+    public Engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
+                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore) {
         EngineMetrics metrics = new EngineMetrics(meters);
         EventRecorder events = new EventRecorder(eventLog, bus, metrics);
+        SpecFiles specFiles = new SpecFiles(layout, profiles, specStore);
+        OutsideTasks outside = new OutsideTasks();
+        agentSlots = new Semaphore(settings.agentMaxConcurrent(), true);
         ctx = new EngineContext(repository, events, new WorkflowTransitions(repository, events, metrics, clock),
                 new WorkspacePreparer(layout, git, metrics), new ReportWriter(layout), git, launcher, profiles, settings, layout,
-                clock, metrics, new Semaphore(settings.agentMaxConcurrent(), true));
+                clock, metrics, agentSlots, specFiles, outside);
         executor = new WorkflowExecutor(ctx);
-        SpecFiles specFiles = new SpecFiles(layout, profiles);
         specFileSync = new SpecFileSync(specFiles, repository, Duration.ofMillis(50));
         bus.subscribe(specFileSync::on);
         service = new WorkflowService(ctx, executor, specFiles, eventLog);
+        specProgress = new SpecProgress(repository, specFiles, outside, clock);
+    }
+
+    /**
+     * The worktree of each repository of a workflow, created on its branch if it is not there yet (the git
+     * manager applies submitted diffs there).
+     */
+    public java.util.Map<String, java.nio.file.Path> worktrees(String workflowId) {
+        return ctx.workspaces().worktrees(ctx.repository().require(workflowId));
+    }
+
+    /** Takes outside agents' progress from spec files into the database. */
+    public SpecProgress specProgress() {
+        return specProgress;
+    }
+
+    /** Works waiting for a free agent slot plus workflows waiting for a run slot: the demand for more workers. */
+    public int queueLength() {
+        return agentSlots.getQueueLength() + executor.queueLength();
     }
 
     public WorkflowService workflows() {

@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * Keeps each workflow's spec file showing its current task statuses. Events only mark a workflow as
- * changed; one background thread rewrites the files of changed workflows, at most every
- * {@code settle}, so a burst of task updates costs one file write and the run never waits for disk.
+ * changed; one background thread rewrites the files of changed workflows — the first change at once (so its
+ * ping is not held back), then at most every {@code settle}, so a burst of task updates costs one more file
+ * write and the run never waits for disk.
  */
 final class SpecFileSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpecFileSync.class);
@@ -61,8 +62,8 @@ final class SpecFileSync implements AutoCloseable {
                 synchronized (changed) {
                     while (changed.isEmpty() && !closed) changed.wait();
                 }
-                Thread.sleep(settle);
                 flush();
+                Thread.sleep(settle);
             } catch (InterruptedException e) {
                 return;
             }

@@ -59,6 +59,11 @@ public final class WorkflowExecutor implements AutoCloseable {
         });
     }
 
+    /** Workflows queued for a run slot (an estimate, as {@link Semaphore#getQueueLength} says). */
+    int queueLength() {
+        return workflowSlots.getQueueLength();
+    }
+
     boolean isActive(String workflowId) {
         return active.containsKey(workflowId);
     }

@@ -109,15 +109,19 @@ final class WorkflowRun {
             ctx.events().record(new WorkStarted(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), work.sequence()));
             Path workspace = ctx.workspaces().workspace(wf, work, worktrees);
             AgentProfile profile = ctx.profiles().require(work.agent());
-            ctx.agentSlots().acquire();
-            ctx.metrics().runningAgents().incrementAndGet();
-            long startNanos = System.nanoTime();
-            try (AgentSession session = ctx.launcher().start(agentStart(profile, work, workspace))) {
-                ctx.metrics().agentStarted(Duration.ofNanos(System.nanoTime() - startNanos));
-                control.attach(session);
+            // Started on the first task Baton runs itself: a work whose tasks all belong to outside agents
+            // needs no agent process and takes no agent slot.
+            AgentSession session = null;
+            try {
                 for (Task task : work.tasks()) {
                     if (control.stopRequested()) return stopWork(work);
-                    Outcome o = runTask(session, work, task);
+                    Outcome o;
+                    if (ctx.specFiles().isOutside(task)) {
+                        o = awaitOutside(work, task);
+                    } else {
+                        if (session == null) session = startSession(profile, work, workspace);
+                        o = runTask(session, work, task);
+                    }
                     if (o == Outcome.STOPPED) return stopWork(work);
                     if (o == Outcome.FAILED) {
                         Work w = reloadWork(work);
@@ -129,14 +133,86 @@ final class WorkflowRun {
                     }
                 }
             } finally {
-                control.detach();
-                ctx.metrics().runningAgents().decrementAndGet();
-                ctx.agentSlots().release();
+                if (session != null) closeSession(session);
             }
             if (control.stopRequested()) return stopWork(work);
             checkpoint(reloadWork(work));
             return Outcome.COMPLETED;
         }
+    }
+
+    private AgentSession startSession(AgentProfile profile, Work work, Path workspace) throws InterruptedException {
+        ctx.agentSlots().acquire();
+        ctx.metrics().runningAgents().incrementAndGet();
+        long startNanos = System.nanoTime();
+        try {
+            AgentSession session = ctx.launcher().start(agentStart(profile, work, workspace));
+            ctx.metrics().agentStarted(Duration.ofNanos(System.nanoTime() - startNanos));
+            control.attach(session);
+            return session;
+        } catch (RuntimeException | Error e) {
+            ctx.metrics().runningAgents().decrementAndGet();
+            ctx.agentSlots().release();
+            throw e;
+        }
+    }
+
+    private void closeSession(AgentSession session) {
+        try {
+            session.close();
+        } finally {
+            control.detach();
+            ctx.metrics().runningAgents().decrementAndGet();
+            ctx.agentSlots().release();
+        }
+    }
+
+    /**
+     * A task an outside agent carries out: Baton only waits — with the query timeout, as for its own agents —
+     * until the spec file says the task is finished, then reports and moves on like after any other task.
+     */
+    private Outcome awaitOutside(Work work, Task task) throws InterruptedException {
+        try (var ignored = Correlation.task(task.id()); OutsideTasks.Waiter waiter = ctx.outside().open(wf.id(), task.id())) {
+            Duration timeout = ctx.settings().agentQueryTimeout();
+            long started = System.nanoTime();
+            long deadline = started + timeout.toNanos();
+            TaskStatus status = reloadTask(work, task).status();
+            log.atInfo().addKeyValue("event", "OutsideTaskWaiting")
+                    .log("task {} is assigned to outside agent {}; waiting for the spec file to say it is done", task.id(), task.assignedTo());
+            while (status == TaskStatus.PENDING || status == TaskStatus.IN_PROGRESS) {
+                if (control.stopRequested()) return Outcome.STOPPED;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    String why = "outside agent " + task.assignedTo() + " did not finish within " + timeout.toMillis() + " ms";
+                    Task t = reloadTask(work, task);
+                    if (t.status() == TaskStatus.PENDING) t = t.started(ctx.clock().instant());
+                    ctx.repository().save(t.finished(TaskStatus.FAILED, ctx.clock().instant(), null, why));
+                    ctx.events().record(new TaskFailed(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), why));
+                    return Outcome.FAILED;
+                }
+                TaskStatus next = waiter.next(Math.min(200, Math.max(1, left / 1_000_000)));
+                if (next != null) status = next;
+            }
+            Task done = reloadTask(work, task);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            AgentResult r = new AgentResult(status == TaskStatus.COMPLETED ? AgentResult.Outcome.SUCCEEDED : AgentResult.Outcome.FAILED,
+                    status == TaskStatus.COMPLETED ? 0 : 1, "(carried out by outside agent " + task.assignedTo() + "; see the spec file)",
+                    "", took, status == TaskStatus.COMPLETED ? null : "outside agent " + task.assignedTo() + " set the task to " + status.word());
+            Map<String, List<String>> changed = new LinkedHashMap<>();
+            worktrees.forEach((repo, dir) -> changed.put(repo, snapshots.mayHaveChanged(dir) ? stage(repo, dir) : List.of()));
+            Path file = ctx.reports().write(wf, work, done, r, changed);
+            Report report = ctx.repository().addReport(new Report(dev.baton.shared.Ids.next("rp"), wf.id(), work.id(), done.id(),
+                    ctx.layout().dataDir().relativize(file).toString(), ctx.clock().instant()));
+            ctx.events().record(new ReportGenerated(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), done.id(), report.id(), report.path()));
+            if (status == TaskStatus.COMPLETED) return Outcome.COMPLETED;
+            if (status == TaskStatus.CANCELLED) return Outcome.FAILED;
+            ctx.events().record(new TaskFailed(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), done.id(), r.error()));
+            return Outcome.FAILED;
+        }
+    }
+
+    private Task reloadTask(Work work, Task task) {
+        return reloadWork(work).tasks().stream().filter(t -> t.id().equals(task.id())).findFirst().orElse(task);
     }
 
     private AgentStart agentStart(AgentProfile profile, Work work, Path workspace) {
@@ -165,7 +241,7 @@ final class WorkflowRun {
             // largest part of the per-task overhead, and nothing else touches the worktrees meanwhile.
             Map<String, CompletableFuture<List<String>>> staging = new LinkedHashMap<>();
             worktrees.forEach((repo, dir) -> staging.put(repo, snapshots.mayHaveChanged(dir)
-                    ? CompletableFuture.supplyAsync(() -> ctx.git().stageAll(dir), GIT_THREADS)
+                    ? CompletableFuture.supplyAsync(() -> stage(repo, dir), GIT_THREADS)
                     : CompletableFuture.completedFuture(List.of())));
             ctx.metrics().query(r.duration(), r.succeeded());
             ctx.events().record(new QueryResponded(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), r.exitCode(), r.duration().toMillis()));
@@ -184,6 +260,15 @@ final class WorkflowRun {
             ctx.events().record(new TaskFailed(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), why));
             return Outcome.FAILED;
         }
+    }
+
+    /** Git work in a worktree takes the repository's turn, so a diff the git manager applies never interleaves. */
+    private List<String> stage(String repo, Path dir) {
+        return ctx.git().withRepositoryLock(repositoryOf(repo), () -> ctx.git().stageAll(dir));
+    }
+
+    private Path repositoryOf(String name) {
+        return wf.repositories().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().path();
     }
 
     private static List<String> joinStaging(CompletableFuture<List<String>> f) {
@@ -217,7 +302,8 @@ final class WorkflowRun {
         for (Task t : w.tasks()) {
             if (cancel) {
                 if (t.status() == TaskStatus.PENDING || t.status() == TaskStatus.IN_PROGRESS) ctx.repository().save(t.moveTo(TaskStatus.CANCELLED));
-            } else if (t.status() != TaskStatus.PENDING) {
+            } else if (t.status() != TaskStatus.PENDING && !ctx.specFiles().isOutside(t)) {
+                // An outside agent's progress is its own: what it finished stays finished.
                 ctx.repository().save(t.reset());
             }
         }
@@ -234,7 +320,7 @@ final class WorkflowRun {
         List<Checkpoint> created = new ArrayList<>();
         String message = "baton: checkpoint %s (work %d of %d) [%s]".formatted(work.id(), work.sequence() + 1, wf.works().size(), wf.id());
         for (var e : worktrees.entrySet()) {
-            String sha = ctx.git().commitAll(e.getValue(), message);
+            String sha = ctx.git().withRepositoryLock(repositoryOf(e.getKey()), () -> ctx.git().commitAll(e.getValue(), message));
             commits.put(e.getKey(), sha);
             created.add(ctx.repository().addCheckpoint(new Checkpoint(dev.baton.shared.Ids.next("cp"), wf.id(), work.id(), work.sequence(),
                     e.getKey(), sha, true, ctx.clock().instant(), null)));

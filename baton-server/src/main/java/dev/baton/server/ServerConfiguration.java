@@ -10,6 +10,7 @@ import dev.baton.engine.Engine;
 import dev.baton.engine.EngineSettings;
 import dev.baton.engine.InProcessEventBus;
 import dev.baton.git.GitCli;
+import dev.baton.spec.store.VersionedSpecFiles;
 import dev.baton.ops.health.HealthController;
 import dev.baton.ops.health.ReadinessChecks;
 import dev.baton.ops.web.ApiTokenFilter;
@@ -53,11 +54,11 @@ public class ServerConfiguration {
 
     @Bean
     DataLayout dataLayout(BatonProperties baton, EngineProperties.Git git, EngineProperties.Worktree worktree,
-                          EngineProperties.Workflow workflow, EngineProperties.Archive archive) {
+                          EngineProperties.Workflow workflow, EngineProperties.Archive archive, CoordinationProperties coordination) {
         DataLayout d = DataLayout.under(baton.dataDir());
         Path workflowRoot = orDefault(workflow.rootPath(), d.workflowRoot());
         return new DataLayout(d.dataDir(), orDefault(git.rootPath(), d.gitRoot()), orDefault(worktree.rootPath(), d.worktreeRoot()),
-                workflowRoot, orDefault(archive.rootPath(), workflowRoot.resolve("archive")));
+                workflowRoot, orDefault(archive.rootPath(), workflowRoot.resolve("archive")), orDefault(coordination.specRoot(), d.specsDir()));
     }
 
     private static Path orDefault(String configured, Path fallback) {
@@ -125,8 +126,8 @@ public class ServerConfiguration {
 
     @Bean(destroyMethod = "close")
     Engine engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
-                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters) {
-        return new Engine(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters);
+                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore) {
+        return new Engine(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, specStore);
     }
 
     @Bean
@@ -140,8 +141,8 @@ public class ServerConfiguration {
     }
 
     @Bean
-    ReadinessChecks readinessChecks(DataSource dataSource, GitCli git, DataLayout layout) {
-        return new ReadinessChecks(dataSource, git, layout);
+    ReadinessChecks readinessChecks(DataSource dataSource, GitCli git, DataLayout layout, java.util.List<ReadinessChecks.Probe> probes) {
+        return new ReadinessChecks(dataSource, git, layout, probes);
     }
 
     @Bean

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -27,12 +28,22 @@ public final class ReadinessChecks {
     private final DataSource dataSource;
     private final GitCli git;
     private final DataLayout layout;
+    private final List<Probe> more;
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
-    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout) {
+    /** A further dependency a feature adds to /ready; its answer carries {@code status} UP or DOWN. */
+    public record Probe(String name, Duration timeout, Supplier<Map<String, Object>> check) {
+    }
+
+    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more) {
         this.dataSource = dataSource;
         this.git = git;
         this.layout = layout;
+        this.more = List.copyOf(more);
+    }
+
+    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout) {
+        this(dataSource, git, layout, List.of());
     }
 
     public Map<String, Map<String, Object>> run() {
@@ -41,12 +52,15 @@ public final class ReadinessChecks {
         var mcp = check(() -> up(Map.of("activeConnections", 0, "detail", "0/0 servers reachable")), Duration.ofSeconds(10));
         var bus = check(() -> up(Map.of("type", "in-process", "queueDepth", 0)), Duration.ofSeconds(3));
         var fs = check(this::fileSystem, Duration.ofSeconds(3));
+        Map<String, CompletableFuture<Map<String, Object>>> extra = new LinkedHashMap<>();
+        for (Probe p : more) extra.put(p.name(), check(p.check(), p.timeout()));
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         out.put("database", db.join());
         out.put("gitClient", gitClient.join());
         out.put("mcpServers", mcp.join());
         out.put("eventBus", bus.join());
         out.put("fileSystem", fs.join());
+        extra.forEach((name, f) -> out.put(name, f.join()));
         return out;
     }
 

@@ -39,6 +39,9 @@ public class ProblemResponses {
         if (e instanceof BatonException.Invalid invalid && !invalid.problems().isEmpty()) {
             p.setProperty("problems", invalid.problems());
         }
+        if (e instanceof BatonException.Conflict conflict && !conflict.problems().isEmpty()) {
+            p.setProperty("problems", conflict.problems());
+        }
         return respond(p);
     }
 
