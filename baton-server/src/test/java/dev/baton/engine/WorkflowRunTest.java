@@ -225,4 +225,49 @@ class WorkflowRunTest {
         f.await(a.id(), WorkflowStatus.COMPLETED);
         assertThat(f.await(b.id(), WorkflowStatus.COMPLETED).status()).isEqualTo(WorkflowStatus.COMPLETED);
     }
+
+    @Test
+    void aResumeDropsTheFailedAgentsLeftoversButKeepsADiffTheGitManagerApplied() throws Exception {
+        Workflow wf = f.create(spec("wf-keep", """
+                works:
+                  - id: wk-a
+                    name: First
+                    agent: scripted
+                  - id: wk-b
+                    name: Second
+                    agent: scripted
+                tasks:
+                  - id: t1
+                    work: wk-a
+                    query: "write app/one.txt from work a"
+                  - id: t2
+                    work: wk-b
+                    query: "write app/half.txt half done\\nfail 2 broken"
+                """));
+        f.workflows().start(wf.id());
+        assertThat(f.await(wf.id(), WorkflowStatus.FAILED, WorkflowStatus.COMPLETED).status()).isEqualTo(WorkflowStatus.FAILED);
+        Path worktree = f.layout.worktree(wf.id(), "app");
+        assertThat(worktree.resolve("half.txt")).exists();
+
+        Path diff = Files.createDirectories(tmp.resolve("diffs")).resolve("t2.diff");
+        Files.writeString(diff, """
+                diff --git a/ACCEPTED.md b/ACCEPTED.md
+                new file mode 100644
+                --- /dev/null
+                +++ b/ACCEPTED.md
+                @@ -0,0 +1 @@
+                +accepted work
+                """);
+        Path repo = f.layout.gitRoot().resolve("app");
+        var outcome = new dev.baton.git.DiffApplier(new dev.baton.git.GitCli(Duration.ofSeconds(60)), 1 << 20)
+                .apply(repo, "baton/" + wf.id(), worktree, diff, "t2", wf.id());
+        assertThat(outcome).isInstanceOf(dev.baton.git.DiffOutcome.Applied.class);
+
+        f.workflows().resume(wf.id());
+        f.await(wf.id(), WorkflowStatus.FAILED, WorkflowStatus.COMPLETED);
+
+        assertThat(worktree.resolve("one.txt")).exists();
+        assertThat(worktree.resolve("ACCEPTED.md")).hasContent("accepted work");
+        assertThat(EngineFixture.git(repo, "log", "--format=%s", "baton/" + wf.id())).contains("baton: apply t2");
+    }
 }
