@@ -52,6 +52,9 @@ final class EventLine {
             case "CheckpointCreated" -> commits(e.payload().path("commits"));
             case "CheckpointsInvalidated" -> list(e.payload().path("checkpointIds"));
             case "WorksReordered" -> list(e.payload().path("workIds"));
+            case "TaskUpdatedFromSpec" -> task(e) + " " + e.text("field") + ": " + Formats.orNone(e.text("from")) + " → " + Formats.orNone(e.text("to"));
+            case "DiffSubmissionHandled" -> join(task(e), Formats.orNone(e.text("path")), e.text("outcome"),
+                    e.text("commit") != null ? Formats.shortSha(e.text("commit")) : Formats.oneLine(e.text("reason"), 200));
             case "WorkflowCancelled", "WorkflowDeleted" -> "";
             default -> e.payload().isObject() ? e.payload().toString() : "";
         };

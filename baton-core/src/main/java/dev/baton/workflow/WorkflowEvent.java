@@ -54,5 +54,12 @@ public sealed interface WorkflowEvent {
 
     record CheckpointsInvalidated(String workflowId, String correlationId, Instant occurredAt, List<String> checkpointIds) implements WorkflowEvent {}
 
+    /** An outside agent's edit of the spec file, taken over into the database (field: status or assignedTo). */
+    record TaskUpdatedFromSpec(String workflowId, String correlationId, Instant occurredAt, String taskId, String field, String from, String to) implements WorkflowEvent {}
+
+    /** The git manager's verdict on a submitted diff: {@code commit} when applied, else {@code reason}. */
+    record DiffSubmissionHandled(String workflowId, String correlationId, Instant occurredAt, String taskId, String path, String outcome,
+                                 String commit, String reason) implements WorkflowEvent {}
+
     record WorksReordered(String workflowId, String correlationId, Instant occurredAt, List<String> workIds) implements WorkflowEvent {}
 }

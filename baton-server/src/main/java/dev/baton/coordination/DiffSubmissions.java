@@ -96,6 +96,7 @@ public final class DiffSubmissions implements AutoCloseable {
             case DiffOutcome.Rejected r -> new SpecPatch.SubmissionOutcome(taskId, rawPath, SubmissionStatus.FAILED.word(), null, r.reason());
         };
         metrics.diff(verdict.status());
+        engine.specProgress().diffHandled(specId, taskId, rawPath, verdict.status(), verdict.commit(), verdict.reason());
         log.atInfo().addKeyValue("event", "DiffSubmission").addKeyValue("specId", specId).addKeyValue("taskId", taskId)
                 .log("{}: diff {} of task {} {}{}", specId, rawPath, taskId, verdict.status(),
                         verdict.reason() != null ? ": " + verdict.reason() : " as " + verdict.commit());

@@ -53,7 +53,7 @@ public final class Engine implements AutoCloseable {
         specFileSync = new SpecFileSync(specFiles, repository, Duration.ofMillis(50));
         bus.subscribe(specFileSync::on);
         service = new WorkflowService(ctx, executor, specFiles, eventLog);
-        specProgress = new SpecProgress(repository, specFiles, outside, clock);
+        specProgress = new SpecProgress(repository, specFiles, outside, events, clock);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.baton.spec.StatusUpdate;
 import dev.baton.workflow.Task;
 import dev.baton.workflow.TaskStatus;
 import dev.baton.workflow.Workflow;
+import dev.baton.workflow.WorkflowEvent;
 import dev.baton.workflow.WorkflowRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,14 @@ public final class SpecProgress {
     private final WorkflowRepository repository;
     private final SpecFiles specFiles;
     private final OutsideTasks outside;
+    private final EventRecorder events;
     private final Clock clock;
 
-    SpecProgress(WorkflowRepository repository, SpecFiles specFiles, OutsideTasks outside, Clock clock) {
+    SpecProgress(WorkflowRepository repository, SpecFiles specFiles, OutsideTasks outside, EventRecorder events, Clock clock) {
         this.repository = repository;
         this.specFiles = specFiles;
         this.outside = outside;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -80,12 +83,21 @@ public final class SpecProgress {
                 changes.add(new Change(task.id(), "status", task.status().word(), moved.status().word()));
                 outside.report(workflowId, task.id(), moved.status());
             }
+            for (Change c : changes) {
+                events.record(new WorkflowEvent.TaskUpdatedFromSpec(wf.id(), wf.correlationId(), clock.instant(), c.taskId(), c.field(), c.from(), c.to()));
+            }
             if (!changes.isEmpty()) {
                 log.atInfo().addKeyValue("event", "SpecReconciled").addKeyValue("changes", changes.size())
                         .log("{}: took over {} change(s) from the spec file: {}", workflowId, changes.size(), changes);
             }
         }
         return changes;
+    }
+
+    /** Records the git manager's verdict on a diff in the workflow's event log (nothing when the workflow is unknown). */
+    public void diffHandled(String workflowId, String taskId, String path, String outcome, String commit, String reason) {
+        repository.find(workflowId).ifPresent(wf -> events.record(new WorkflowEvent.DiffSubmissionHandled(wf.id(), wf.correlationId(),
+                clock.instant(), taskId, path, outcome, commit, reason)));
     }
 
     /** Forward moves only: pending → in-progress → completed | failed | cancelled. */

@@ -129,6 +129,9 @@ class SpecCoordinationTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> api.status(id).equals("COMPLETED"));
         assertThat(taskStatus(id, "t-ext")).isEqualTo("COMPLETED");
         assertThat(Files.readString(specFile(id))).contains("status: completed");
+        // The payload is stored as a JSON string inside the event, hence the escaped quotes.
+        assertThat(api.get("/api/v1/workflows/" + id + "/events?limit=500").body())
+                .contains("TaskUpdatedFromSpec").contains("\\\"to\\\":\\\"in-progress\\\"").contains("\\\"to\\\":\\\"completed\\\"");
 
         Ping changed = pings.stream().filter(p -> p.type() == PingType.SPEC_CHANGED && id.equals(p.specId())).reduce((a, b) -> b).orElseThrow();
         assertThat(changed.path()).isEqualTo(specFile(id).toString());
@@ -232,6 +235,8 @@ class SpecCoordinationTest {
         assertThat(BatonServer.git(repo, "log", "-1", "--format=%s", "baton/" + id)).contains("t-ext");
         assertThat(BatonServer.git(repo, "show", "baton/" + id + ":NOTES.md")).isEqualTo("reviewed by node-agent");
         assertThat(dataDir.resolve("git/outside.txt")).doesNotExist();
+        String events = api.get("/api/v1/workflows/" + id + "/events?limit=500").body();
+        assertThat(events).contains("DiffSubmissionHandled").contains("\\\"outcome\\\":\\\"applied\\\"").contains("\\\"outcome\\\":\\\"failed\\\"");
     }
 
     @Test
