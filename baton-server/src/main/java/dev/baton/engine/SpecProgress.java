@@ -51,12 +51,17 @@ public final class SpecProgress {
         return specFiles.parseStatusUpdate(fileName, content);
     }
 
-    /** @return the changes taken over; empty when the workflow is unknown or nothing differs */
-    public List<Change> apply(String workflowId, StatusUpdate update) {
+    /**
+     * @param byBaton the content was written through Baton's own store: its statuses of Baton's tasks may
+     *                already be behind the database, which is no overwrite by anyone
+     * @return the changes taken over; empty when the workflow is unknown or nothing differs
+     */
+    public List<Change> apply(String workflowId, StatusUpdate update, boolean byBaton) {
         Optional<Workflow> found = repository.find(workflowId);
         if (found.isEmpty()) return List.of();
         Workflow wf = found.get();
         List<Change> changes = new ArrayList<>();
+        boolean overwritten = false;
         try (var ignored = Correlation.workflow(wf.correlationId(), wf.id())) {
             Map<String, Task> tasks = new HashMap<>();
             wf.works().forEach(w -> w.tasks().forEach(t -> tasks.put(t.id(), t)));
@@ -69,8 +74,10 @@ public final class SpecProgress {
                 }
                 if (state.status() == null || state.status() == task.status()) continue;
                 if (!specFiles.isOutside(task)) {
-                    log.warn("{}: task {} is run by Baton; the file says {} but Baton's status {} stands",
+                    if (byBaton) continue;
+                    log.warn("{}: task {} is run by Baton; the file says {} but Baton's status {} stands (the file is rewritten)",
                             workflowId, task.id(), state.status().word(), task.status().word());
+                    overwritten = true;
                     continue;
                 }
                 Task moved = advance(task, state);
@@ -86,6 +93,9 @@ public final class SpecProgress {
             for (Change c : changes) {
                 events.record(new WorkflowEvent.TaskUpdatedFromSpec(wf.id(), wf.correlationId(), clock.instant(), c.taskId(), c.field(), c.from(), c.to()));
             }
+            // A writer that does not lock (seed 000's agents rewrite the whole file) can put back an old status
+            // of a task Baton runs; the file shows Baton's again at once rather than at Baton's next change.
+            if (overwritten) specFiles.update(workflowId, repository::find);
             if (!changes.isEmpty()) {
                 log.atInfo().addKeyValue("event", "SpecReconciled").addKeyValue("changes", changes.size())
                         .log("{}: took over {} change(s) from the spec file: {}", workflowId, changes.size(), changes);

@@ -169,6 +169,26 @@ class SpecCoordinationTest {
     }
 
     @Test
+    void aRewriteThatOnlyChangesTheFormattingIsNeitherVersionedNorPinged() throws Exception {
+        String id = "wf-format";
+        assertThat(api.postYaml(outsideSpec(id)).status()).isEqualTo(201);
+        Path f = specFile(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pings.stream().anyMatch(p -> p.type() == PingType.SPEC_CHANGED && id.equals(p.specId())));
+        long version = store.read(f).version();
+
+        // What seed 000's agents do on every ping: parse and re-serialise the whole file, changing nothing.
+        Files.writeString(f, "# rewritten by an agent\n" + Files.readString(f).replace("name: Test workflow " + id, "name: \"Test workflow " + id + "\""));
+        Thread.sleep(500); // the watcher reports it on its own, not folded into the next write
+        // A real change after it: once that is handled, the rewrite before it has been handled too.
+        rewriteAsOutsideAgent(id, "pending", "in-progress");
+        await().atMost(Duration.ofSeconds(10)).until(() -> taskStatus(id, "t-ext").equals("IN_PROGRESS"));
+
+        assertThat(store.read(f).version()).isEqualTo(version + 1);
+        assertThat(pings.stream().filter(p -> p.type() == PingType.SPEC_CHANGED && id.equals(p.specId())).map(Ping::version).distinct())
+                .containsExactly(version, version + 1);
+    }
+
+    @Test
     void aTaskUpdateOverHttpIsCompareAndSwapWith409AndBothValues() {
         String id = "wf-cas";
         assertThat(api.postYaml(outsideSpec(id)).status()).isEqualTo(201);

@@ -568,7 +568,9 @@ abstract class WorkflowRepositoryContractTest {
                 new QuerySent(wf, "c", t, "wk", "tk", 10), new QueryResponded(wf, "c", t, "wk", "tk", 0, 7L),
                 new TaskFailed(wf, "c", t, "wk", "tk", "e"), new ReportGenerated(wf, "c", t, "wk", "tk", "rp", "reports/a.md"),
                 new CheckpointCreated(wf, "c", t, "wk", 0, Map.of("api", "abc", "web", "def")),
-                new CheckpointsInvalidated(wf, "c", t, List.of("cp-1", "cp-2")), new WorksReordered(wf, "c", t, List.of("wk-b", "wk-a")));
+                new CheckpointsInvalidated(wf, "c", t, List.of("cp-1", "cp-2")), new WorksReordered(wf, "c", t, List.of("wk-b", "wk-a")),
+                new TaskUpdatedFromSpec(wf, "c", t, "tk", "status", "pending", "in-progress"),
+                new DiffSubmissionHandled(wf, "c", t, "tk", "tk.diff", "failed", null, "does not apply"));
         List<Class<?>> types = all.stream().<Class<?>>map(Object::getClass).toList();
         assertThat(types).as("one of each event type").containsExactlyInAnyOrder(WorkflowEvent.class.getPermittedSubclasses());
         for (WorkflowEvent e : all) events.append(e);
