@@ -5,6 +5,7 @@ import dev.baton.cli.CliEnvironment;
 import dev.baton.cli.CliException;
 import dev.baton.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,14 +40,20 @@ import java.util.concurrent.Callable;
                 "          no-op agent (a process per task; the agent's own time excluded) and",
                 "          tasks/s; 100 workflows started at once, with raised and with default",
                 "          limits; idle RSS of the real server started from baton.jar.",
-                "          Needs git and examples/agents under BATON_HOME. Takes a few minutes."},
+                "          Needs git and examples/agents under BATON_HOME. Takes a few minutes.",
+                "  ping    latency from a spec write to 100 spec.changed subscribers: direct",
+                "          and watched (WatchService, Watchman), over NATS and in-process, and",
+                "          seed 000's Node.js Watchman → NATS bridge as the baseline. Starts its",
+                "          own nats-server; needs node/npm for the baseline. About 2 minutes."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./baton bench engine",
                 "  ./baton bench engine --parts overhead --works 4 --tasks-per-work 50",
-                "  ./baton bench engine --parts rss --idle-seconds 30"})
+                "  ./baton bench engine --parts rss --idle-seconds 30",
+                "  ./baton bench ping",
+                "  ./baton bench ping --paths DIRECT,BASELINE --buses NATS --writes 2000"})
 public class BenchCommand implements Callable<Integer> {
-    static final List<String> NAMES = List.of("engine");
+    static final List<String> NAMES = List.of("engine", "ping");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /** The parts of {@code bench engine}. */
@@ -57,7 +64,7 @@ public class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The benchmark to run: engine.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The benchmark to run: engine or ping.")
     String name;
 
     @Option(names = "--parts", split = ",", paramLabel = "PART",
@@ -88,6 +95,9 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "180", paramLabel = "S", description = "Longest wait for one run, in seconds (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Mixin
+    PingBenchOptions ping = new PingBenchOptions();
+
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Where the JSON and the log go (default: BATON_HOME/bench/out).")
     Path outDir;
 
@@ -102,6 +112,12 @@ public class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (name == null) throw usage("missing the benchmark NAME; available: " + String.join(", ", NAMES));
         if (!NAMES.contains(name)) throw usage("unknown benchmark '" + name + "'; available: " + String.join(", ", NAMES));
+        if (name.equals("ping")) {
+            PingPhase.Config config = ping.validated(this::usage);
+            Path root = projectRoot();
+            return new PingBench(config, ping.phases(), root, outDir(root), LocalDateTime.now(environment.clock()).format(STAMP), keepData,
+                    environment.variable("BATON_NATS_SERVER"), spec.commandLine().getOut()).run();
+        }
         requirePositive("--works", works);
         requirePositive("--tasks-per-work", tasksPerWork);
         requirePositive("--workflows", workflows);
@@ -116,7 +132,7 @@ public class BenchCommand implements Callable<Integer> {
 
     private int engine(PrintWriter out) throws IOException {
         Path root = projectRoot();
-        Path dir = (outDir != null ? outDir : root.resolve("bench").resolve("out")).toAbsolutePath().normalize();
+        Path dir = outDir(root);
         Files.createDirectories(dir);
         String stamp = LocalDateTime.now(environment.clock()).format(STAMP);
         Path json = dir.resolve("engine-" + stamp + ".json");
@@ -222,6 +238,10 @@ public class BenchCommand implements Callable<Integer> {
         return explained && e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
+    private Path outDir(Path root) {
+        return (outDir != null ? outDir : root.resolve("bench").resolve("out")).toAbsolutePath().normalize();
+    }
+
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
@@ -247,7 +267,7 @@ public class BenchCommand implements Callable<Integer> {
     }
 
     /** The system load average of the last minute, or -1 where the OS does not tell. */
-    private static double loadAverage() {
+    static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
@@ -259,7 +279,7 @@ public class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String gitHead(Path root) {
+    static String gitHead(Path root) {
         try {
             Process p = new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
