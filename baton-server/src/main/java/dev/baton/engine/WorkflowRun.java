@@ -224,6 +224,12 @@ final class WorkflowRun {
         env.put("BATON_WORKSPACE", workspace.toString());
         env.put("BATON_REPORTS_DIR", ctx.layout().reportsDir(wf.id()).toString());
         String model = work.model() != null ? work.model() : profile.defaultModel();
+        // What the agent process gets on top of Baton's environment (as Launch merges it). Logged under
+        // "env" so that the log formatter shows the variable names and masks every value.
+        Map<String, String> agentEnv = new LinkedHashMap<>(profile.env());
+        agentEnv.putAll(env);
+        log.atDebug().addKeyValue("event", "AgentStarting").addKeyValue("agent", profile.name()).addKeyValue("env", agentEnv)
+                .log("starting agent '{}' for {}", profile.name(), work.id());
         return new AgentStart(profile, workspace, model, env,
                 profile.startTimeout() != null ? profile.startTimeout() : s.agentStartTimeout(),
                 profile.queryTimeout() != null ? profile.queryTimeout() : s.agentQueryTimeout(),
@@ -235,6 +241,9 @@ final class WorkflowRun {
         try (var ignored = Correlation.task(task.id())) {
             Task t = ctx.repository().save(task.started(ctx.clock().instant()));
             ctx.events().record(new QuerySent(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), t.query().length()));
+            // The query text may hold anything the spec author wrote: only DEBUG lines carry it whole,
+            // the formatter cuts a "query" value to its length on INFO and above (QuerySent has the length).
+            log.atDebug().addKeyValue("event", "QueryText").addKeyValue("query", t.query()).log("query of task {}", t.id());
             AgentResult r = session.query(t.id(), t.query());
             if (r.outcome() == AgentResult.Outcome.STOPPED || control.stopRequested()) return Outcome.STOPPED;
             // Staging (one git process per repository) runs while the answer is recorded: it is the
