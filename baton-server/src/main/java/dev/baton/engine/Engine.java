@@ -95,7 +95,15 @@ public final class Engine implements AutoCloseable {
         return left.stream().map(Workflow::id).toList();
     }
 
-    /** Graceful shutdown: pauses every running workflow, saving its state, within {@code wait}. */
+    /** Shutdown begins: start and resume answer 503 from now on; running workflows go on until {@link #pauseAll}. */
+    public void refuseNewRuns() {
+        executor.refuseNewRuns();
+    }
+
+    /**
+     * Graceful shutdown: refuses new runs from now on (start and resume answer 503) and pauses every running
+     * workflow, saving its state, within {@code wait}.
+     */
     public List<String> pauseAll(Duration wait) {
         return executor.pauseAll(wait);
     }
@@ -104,7 +112,10 @@ public final class Engine implements AutoCloseable {
         return executor.activeCount();
     }
 
-    /** Rewrites the spec files of workflows that changed since their last write. */
+    /**
+     * Rewrites the spec files of workflows that changed since their last write; when it returns, every write
+     * begun before it has finished too (shutdown relies on this).
+     */
     public void flushSpecFiles() {
         specFileSync.flush();
     }

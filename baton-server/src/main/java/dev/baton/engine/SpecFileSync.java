@@ -21,6 +21,11 @@ final class SpecFileSync implements AutoCloseable {
     private final WorkflowRepository repository;
     private final Duration settle;
     private final Set<String> changed = new LinkedHashSet<>();
+    /**
+     * One flush at a time: the writer thread may have taken a workflow off {@link #changed} and be writing its
+     * file; a flush before shutdown must wait for that write, not find nothing to do and return early.
+     */
+    private final Object flushing = new Object();
     private final Thread writer;
     private volatile boolean closed;
 
@@ -40,18 +45,20 @@ final class SpecFileSync implements AutoCloseable {
         }
     }
 
-    /** Writes every pending file now (used before shutdown and by tests). */
+    /** Writes every pending file now, after any write in progress (used before shutdown and by tests). */
     void flush() {
-        Set<String> ids;
-        synchronized (changed) {
-            ids = new LinkedHashSet<>(changed);
-            changed.clear();
-        }
-        for (String id : ids) {
-            try {
-                files.update(id, repository::find);
-            } catch (RuntimeException e) {
-                log.warn("cannot update the spec file of {}: {}", id, e.getMessage());
+        synchronized (flushing) {
+            Set<String> ids;
+            synchronized (changed) {
+                ids = new LinkedHashSet<>(changed);
+                changed.clear();
+            }
+            for (String id : ids) {
+                try {
+                    files.update(id, repository::find);
+                } catch (RuntimeException e) {
+                    log.warn("cannot update the spec file of {}: {}", id, e.getMessage());
+                }
             }
         }
     }
@@ -70,10 +77,21 @@ final class SpecFileSync implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the writer finish the file it is writing (an interrupt could abort that write half-way) and writes
+     * what is still pending.
+     */
     @Override
     public void close() {
         closed = true;
-        writer.interrupt();
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+        try {
+            if (!writer.join(Duration.ofSeconds(5))) writer.interrupt();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flush();
     }
 }

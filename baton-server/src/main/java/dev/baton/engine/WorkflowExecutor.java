@@ -24,6 +24,8 @@ public final class WorkflowExecutor implements AutoCloseable {
     private final Semaphore workflowSlots;
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("workflow-", 0).factory());
+    /** Cleared for good at shutdown: a server going down starts no new run it would have to pause again. */
+    private volatile boolean acceptingRuns = true;
 
     WorkflowExecutor(EngineContext ctx) {
         this.ctx = ctx;
@@ -32,9 +34,15 @@ public final class WorkflowExecutor implements AutoCloseable {
 
     /** Starts running the workflow (as it is stored now) when a slot is free. */
     void submit(Workflow wf) {
+        requireAcceptingRuns();
         RunControl control = new RunControl();
         if (active.putIfAbsent(wf.id(), control) != null) {
             throw new BatonException.Conflict("workflow.already-running", "workflow " + wf.id() + " is already running");
+        }
+        // Checked again after registering: either pauseAll sees this run among the active ones, or this sees its flag.
+        if (!acceptingRuns) {
+            active.remove(wf.id(), control);
+            requireAcceptingRuns();
         }
         threads.submit(() -> {
             try {
@@ -57,6 +65,18 @@ public final class WorkflowExecutor implements AutoCloseable {
                 control.finished();
             }
         });
+    }
+
+    /** From now on start and resume fail with a 503 (Transient); runs already active go on. */
+    public void refuseNewRuns() {
+        acceptingRuns = false;
+    }
+
+    /** Fails with a 503 (Transient) once the server is shutting down. */
+    void requireAcceptingRuns() {
+        if (!acceptingRuns) {
+            throw new BatonException.Transient("server.shutting-down", "the server is shutting down and starts no workflow; try again on another instance", null);
+        }
     }
 
     /** Workflows queued for a run slot (an estimate, as {@link Semaphore#getQueueLength} says). */
@@ -87,8 +107,12 @@ public final class WorkflowExecutor implements AutoCloseable {
         return true;
     }
 
-    /** Graceful shutdown: every active run is paused (agents stopped, state saved), waiting at most {@code wait}. */
+    /**
+     * Graceful shutdown: no new run is accepted from now on, and every active run is paused (agents stopped,
+     * state saved), waiting at most {@code wait}.
+     */
     public List<String> pauseAll(Duration wait) {
+        refuseNewRuns();
         List<String> ids = List.copyOf(active.keySet());
         ids.parallelStream().forEach(id -> {
             try {

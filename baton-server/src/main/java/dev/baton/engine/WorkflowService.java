@@ -73,6 +73,7 @@ public final class WorkflowService {
     public Workflow start(String id) {
         Workflow wf = get(id);
         try (var ignored = Correlation.workflow(wf.correlationId(), id)) {
+            executor.requireAcceptingRuns(); // before any transition: a refused start leaves the workflow as it was
             if (wf.status() == WorkflowStatus.CREATED) wf = ctx.transitions().ready(wf);
             WorkflowStatus.TRANSITIONS.require(id, wf.status(), WorkflowStatus.RUNNING);
             if (wf.status() != WorkflowStatus.READY) {
@@ -98,6 +99,7 @@ public final class WorkflowService {
         Workflow wf = get(id);
         try (var ignored = Correlation.workflow(wf.correlationId(), id)) {
             if (wf.status() == WorkflowStatus.CREATED || wf.status() == WorkflowStatus.READY) return start(id);
+            executor.requireAcceptingRuns();
             Workflow running = ctx.transitions().resumed(wf);
             executor.submit(running);
             return get(id);

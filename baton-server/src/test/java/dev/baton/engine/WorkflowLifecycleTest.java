@@ -105,6 +105,27 @@ class WorkflowLifecycleTest {
     }
 
     @Test
+    void shutdownPausesRunningWorkflowsWritesTheirSpecFilesAndRefusesNewStartsAndResumes() throws Exception {
+        String id = startAndWaitForSleepingTask("wf-shutdown", "60").id();
+        Workflow waiting = f.create(spec("wf-waiting", THREE_WORKS.formatted("0")));
+
+        List<String> paused = f.engine.pauseAll(Duration.ofSeconds(20));
+        f.engine.flushSpecFiles();
+
+        assertThat(paused).containsExactly(id);
+        Workflow wf = f.workflows().get(id);
+        assertThat(wf.status()).isEqualTo(WorkflowStatus.PAUSED);
+        assertThat(agentProcesses()).isEmpty();
+        assertThat(task(wf, "t3").status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(Files.readAllLines(f.layout.specFile(id))).contains("status: paused");
+        assertThatThrownBy(() -> f.workflows().start(waiting.id())).isInstanceOf(BatonException.Transient.class)
+                .hasMessageContaining("shutting down");
+        assertThat(f.workflows().get(waiting.id()).status()).as("a refused start changes nothing").isEqualTo(WorkflowStatus.CREATED);
+        assertThatThrownBy(() -> f.workflows().resume(id)).isInstanceOf(BatonException.Transient.class);
+        assertThat(f.workflows().get(id).status()).isEqualTo(WorkflowStatus.PAUSED);
+    }
+
+    @Test
     void cancelKillsTheAgentAndCancelsWhatDidNotFinish() {
         String id = startAndWaitForSleepingTask("wf-cancel", "60").id();
 

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.baton.cli.it.It.status;
+import static dev.baton.cli.it.It.task;
+import static dev.baton.cli.it.It.work;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -195,20 +198,6 @@ class CrashRecoveryIT {
 
     private static String type(JsonNode event) {
         return event.path("type").asString();
-    }
-
-    private static JsonNode work(JsonNode wf, String workId) {
-        return wf.path("works").valueStream().filter(w -> w.path("id").asString().equals(workId)).findFirst()
-                .orElseThrow(() -> new AssertionError("no work " + workId + " in " + wf));
-    }
-
-    private static JsonNode task(JsonNode wf, String workId, String taskId) {
-        return work(wf, workId).path("tasks").valueStream().filter(t -> t.path("id").asString().equals(taskId)).findFirst()
-                .orElseThrow(() -> new AssertionError("no task " + taskId + " in " + wf));
-    }
-
-    private static String status(JsonNode node) {
-        return node.path("status").asString();
     }
 
     private static String describe(List<ProcessHandle> processes) {

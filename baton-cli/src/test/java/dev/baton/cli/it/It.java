@@ -1,5 +1,7 @@
 package dev.baton.cli.it;
 
+import tools.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -209,6 +211,23 @@ final class It {
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (processes.stream().anyMatch(It::isRunning) && System.nanoTime() < deadline) sleep(Duration.ofMillis(50));
+    }
+
+    // ---- workflow JSON ---------------------------------------------------------------------------------
+
+    static JsonNode work(JsonNode wf, String workId) {
+        return wf.path("works").valueStream().filter(w -> w.path("id").asString().equals(workId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no work " + workId + " in " + wf));
+    }
+
+    static JsonNode task(JsonNode wf, String workId, String taskId) {
+        return work(wf, workId).path("tasks").valueStream().filter(t -> t.path("id").asString().equals(taskId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no task " + taskId + " in " + wf));
+    }
+
+    /** The {@code status} of a workflow, work or task. */
+    static String status(JsonNode node) {
+        return node.path("status").asString();
     }
 
     // ---- the CLI ---------------------------------------------------------------------------------------

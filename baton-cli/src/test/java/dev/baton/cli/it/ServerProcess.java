@@ -107,6 +107,28 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM to the server JVM ({@link Process#destroy()} sends SIGTERM on Linux), as Kubernetes or systemd
+     * stop it; returns at once. Its agents are remembered first, for the checks and the clean-up.
+     */
+    void terminate() {
+        descendants();
+        process.destroy();
+    }
+
+    /** Waits for the server to exit and returns its exit code; fails if it still runs after {@code timeout}. */
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("server " + process.pid() + " still running " + timeout.toSeconds() + " s later; thread dump: " + threadDump());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     String logText() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
@@ -150,6 +172,19 @@ final class ServerProcess implements AutoCloseable {
         HttpResponse<String> r = send("POST", "/api/v1/workflows?start=true", yaml);
         if (r.statusCode() != 201) throw new AssertionError("POST /api/v1/workflows answered " + r.statusCode() + ": " + r.body());
         return JSON.readTree(r.body());
+    }
+
+    /** {@code POST /api/v1/workflows/{id}/<action>} (start, pause, resume, cancel); returns the workflow. */
+    JsonNode act(String id, String action) {
+        String path = "/api/v1/workflows/" + id + "/" + action;
+        HttpResponse<String> r = send("POST", path, null);
+        if (r.statusCode() != 200) throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    /** The status and body of any request, for checks of refusals; a body, when given, is sent as YAML. */
+    HttpResponse<String> call(String method, String path, String yamlBody) {
+        return send(method, path, yamlBody);
     }
 
     JsonNode workflow(String id) {
