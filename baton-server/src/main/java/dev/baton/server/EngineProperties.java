@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -44,5 +45,36 @@ public final class EngineProperties {
     @Validated
     @ConfigurationProperties("shutdown")
     public record Shutdown(@Min(1) long timeoutMs) {
+    }
+
+    // The settings below are mapped and validated (a bad value stops start-up) and documented, but nothing
+    // reads them yet: Baton's event bus is in-process with NATS pings (NATS_URL), there is no MCP registry,
+    // OpenTelemetry export or disk-cleanup scheduler yet. They are here so that the seed 001 §8.1 names are
+    // accepted and checked today.
+
+    /** EVENT_BUS_TYPE, REDIS_URL, EVENT_RETRY_MAX_ATTEMPTS, EVENT_RETRY_DELAY_MS (not read yet). */
+    @Validated
+    @ConfigurationProperties("event-bus")
+    public record EventBus(@Pattern(regexp = "in-memory|redis", message = "must be in-memory or redis") String type, String redisUrl,
+                           @Min(0) @Max(100) int retryMaxAttempts, @Min(0) long retryDelayMs) {
+    }
+
+    /** MCP_VALIDATION_TIMEOUT_MS, MCP_MAX_SERVERS (not read yet). */
+    @Validated
+    @ConfigurationProperties("mcp")
+    public record Mcp(@Min(100) long validationTimeoutMs, @Min(1) @Max(10000) int maxServers) {
+    }
+
+    /** OTEL_ENABLED, OTEL_EXPORTER_OTLP_ENDPOINT, HEALTH_CHECK_INTERVAL_MS (not read yet). */
+    @Validated
+    @ConfigurationProperties("monitoring")
+    public record Monitoring(boolean otelEnabled, String otelExporterOtlpEndpoint, @Min(1000) long healthCheckIntervalMs) {
+    }
+
+    /** CLEANUP_SCHEDULE_CRON (five fields, minute first), DISK_WARNING_THRESHOLD_GB, DISK_CRITICAL_THRESHOLD_GB (not read yet). */
+    @Validated
+    @ConfigurationProperties("cleanup")
+    public record Cleanup(@Pattern(regexp = "\\S+(\\s+\\S+){4}", message = "must be a five-field cron expression, e.g. '0 * * * *'") String scheduleCron,
+                          @Min(0) int diskWarningThresholdGb, @Min(0) int diskCriticalThresholdGb) {
     }
 }
