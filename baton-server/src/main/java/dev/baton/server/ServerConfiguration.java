@@ -104,7 +104,7 @@ public class ServerConfiguration {
     @Bean
     GitCli gitCli(EngineProperties.Git git, MeterRegistry meters) {
         return new GitCli("git", Duration.ofMillis(git.commandTimeoutMs()), (sub, took, ok) ->
-                Timer.builder("git.command.duration").tag("command", sub).tag("outcome", ok ? "success" : "failure")
+                Timer.builder("git.command.duration").description("Git CLI command run time").tag("command", sub).tag("outcome", ok ? "success" : "failure")
                         .register(meters).record(took));
     }
 
