@@ -22,6 +22,7 @@ public final class EngineMetrics {
     private final Timer worktreeCreation;
     private final AtomicInteger runningWorkflows = new AtomicInteger();
     private final AtomicInteger runningAgents = new AtomicInteger();
+    private final AtomicInteger publishFailures = new AtomicInteger();
 
     public EngineMetrics(MeterRegistry registry) {
         created = Counter.builder("workflow.created").description("Workflows created").register(registry);
@@ -36,6 +37,10 @@ public final class EngineMetrics {
         worktreeCreation = Timer.builder("worktree.creation.duration").description("WorkTree creation time").register(registry);
         Gauge.builder("workflow.concurrent.running", runningWorkflows, AtomicInteger::get).description("Workflows running now").register(registry);
         Gauge.builder("agent.concurrent.count", runningAgents, AtomicInteger::get).description("Agent sessions running now").register(registry);
+        Gauge.builder("agent.error.rate", this, m -> m.queries.count() == 0 ? 0 : m.agentErrors.count() / m.queries.count())
+                .description("Share of agent queries that failed (agent.error / agent.query since start)").register(registry);
+        Gauge.builder("event.publish.consecutive.failures", publishFailures, AtomicInteger::get)
+                .description("Event publications (log append + bus) failed in a row; 0 after a success").register(registry);
     }
 
     public void workflowCreated() {
@@ -67,6 +72,11 @@ public final class EngineMetrics {
 
     public void eventPublished() {
         eventsPublished.increment();
+        publishFailures.set(0);
+    }
+
+    public void eventPublishFailed() {
+        publishFailures.incrementAndGet();
     }
 
     public AtomicInteger runningWorkflows() {

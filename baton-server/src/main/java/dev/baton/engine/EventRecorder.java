@@ -25,7 +25,12 @@ public final class EventRecorder {
 
     public void record(WorkflowEvent event) {
         try (var ignored = Correlation.workflow(event.correlationId(), event.workflowId())) {
-            eventLog.append(event);
+            try {
+                eventLog.append(event);
+            } catch (RuntimeException e) {
+                metrics.eventPublishFailed();
+                throw e;
+            }
             metrics.eventPublished();
             log.atInfo().addKeyValue("event", event.type()).addKeyValue("context", event)
                     .log("{} {}", event.type(), event.workflowId());

@@ -71,36 +71,49 @@ public class ServerConfiguration {
     }
 
     @Bean
-    DataSource dataSource(Database database) {
-        return database.dataSource();
+    DataSource dataSource(Database database, MeterRegistry meters) {
+        DataSource ds = database.dataSource();
+        if (ds instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+            io.micrometer.core.instrument.Gauge.builder("db.connection.pool.active", hikari,
+                            h -> h.getHikariPoolMXBean() == null ? 0 : h.getHikariPoolMXBean().getActiveConnections())
+                    .description("Connections of the (writer) pool in use").register(meters);
+        }
+        return ds;
     }
 
     @Bean
-    WorkflowRepository workflowRepository(Database database) {
-        return new JdbcWorkflowRepository(database);
+    WorkflowRepository workflowRepository(Database database, MeterRegistry meters) {
+        return DbQueryTiming.timed(WorkflowRepository.class, new JdbcWorkflowRepository(database), meters);
     }
 
     @Bean
-    EventLog eventLog(Database database) {
-        return new JdbcEventLog(database);
+    EventLog eventLog(Database database, MeterRegistry meters) {
+        return DbQueryTiming.timed(EventLog.class, new JdbcEventLog(database), meters);
     }
 
     @Bean
-    EventBus eventBus(MeterRegistry meters) {
+    EventBus eventBus(MeterRegistry meters, Clock clock) {
         Counter handlerErrors = Counter.builder("event.handler.error").description("Event handler failures").register(meters);
-        return new InProcessEventBus(handlerErrors::increment);
+        Timer delay = Timer.builder("event.processing.delay").description("Time from an event's occurrence to the start of its handlers").register(meters);
+        InProcessEventBus bus = new InProcessEventBus(handlerErrors::increment, delay::record, clock);
+        io.micrometer.core.instrument.Gauge.builder("event.queue.depth", bus, InProcessEventBus::depth)
+                .description("Events published and not yet handled").register(meters);
+        return bus;
     }
 
     @Bean
     GitCli gitCli(EngineProperties.Git git, MeterRegistry meters) {
         return new GitCli("git", Duration.ofMillis(git.commandTimeoutMs()), (sub, took, ok) ->
-                Timer.builder("git.command.duration").tag("command", sub).tag("outcome", ok ? "success" : "failure")
+                Timer.builder("git.command.duration").description("Git CLI command run time").tag("command", sub).tag("outcome", ok ? "success" : "failure")
                         .register(meters).record(took));
     }
 
     @Bean
-    AgentProcessRegistry agentProcessRegistry(DataLayout layout) {
-        return new AgentProcessRegistry(layout.agentPidDir());
+    AgentProcessRegistry agentProcessRegistry(DataLayout layout, MeterRegistry meters) {
+        AgentProcessRegistry registry = new AgentProcessRegistry(layout.agentPidDir());
+        Counter crashes = Counter.builder("agent.crash").description("Agent processes that exited on their own with an error within 10 s of their start").register(meters);
+        registry.onCrash(crashes::increment);
+        return registry;
     }
 
     @Bean
@@ -141,8 +154,9 @@ public class ServerConfiguration {
     }
 
     @Bean
-    ReadinessChecks readinessChecks(DataSource dataSource, GitCli git, DataLayout layout, java.util.List<ReadinessChecks.Probe> probes) {
-        return new ReadinessChecks(dataSource, git, layout, probes);
+    ReadinessChecks readinessChecks(DataSource dataSource, GitCli git, DataLayout layout, java.util.List<ReadinessChecks.Probe> probes,
+                                    MeterRegistry meters) {
+        return new ReadinessChecks(dataSource, git, layout, probes, meters);
     }
 
     @Bean

@@ -19,6 +19,8 @@ final class AgentProcess {
     private final LinePump stderr;
     private final LineTail stderrTail;
     private final long startedNanos = System.nanoTime();
+    /** Set when Baton stops the process: its exit is then no crash. */
+    private volatile boolean killed;
 
     private AgentProcess(Process process, Consumer<String> onStdout, Consumer<String> onStderr) {
         this.process = process;
@@ -43,7 +45,9 @@ final class AgentProcess {
         builder.environment().putAll(env);
         Process process = builder.start();
         registry.record(process.toHandle(), workflowId);
-        return new AgentProcess(process, onStdout, onStderr);
+        AgentProcess started = new AgentProcess(process, onStdout, onStderr);
+        process.onExit().thenAccept(p -> registry.exited(Duration.ofNanos(System.nanoTime() - started.startedNanos), p.exitValue(), started.killed));
+        return started;
     }
 
     long pid() {
@@ -87,6 +91,7 @@ final class AgentProcess {
 
     /** Kills the whole process tree: SIGTERM, then SIGKILL after {@code grace}. */
     void kill(Duration grace) {
+        killed = true;
         ProcessTree.kill(process.toHandle(), grace);
     }
 }

@@ -125,6 +125,23 @@ public final class AgentProcessRegistry {
         return sameStart;
     }
 
+    /** An agent process that exits on its own, with a non-zero code, within this time of its start crashed. */
+    public static final Duration CRASH_WINDOW = Duration.ofSeconds(10);
+    private volatile Runnable onCrash = () -> { };
+
+    /** Called for every agent process that crashes (see {@link #CRASH_WINDOW}), e.g. to count it. */
+    public void onCrash(Runnable listener) {
+        this.onCrash = listener;
+    }
+
+    /** An agent process exited after {@code lived}; {@code killed} when Baton stopped it. */
+    void exited(Duration lived, int exitCode, boolean killed) {
+        if (!killed && exitCode != 0 && lived.compareTo(CRASH_WINDOW) < 0) {
+            log.warn("agent process exited with code {} {} ms after its start", exitCode, lived.toMillis());
+            onCrash.run();
+        }
+    }
+
     void forget(long pid) {
         own.remove(pid);
         if (folder != null) delete(folder.resolve(pid + ".json"));

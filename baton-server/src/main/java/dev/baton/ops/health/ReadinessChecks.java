@@ -17,7 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The dependency checks of /ready (seed 001 §4.4), run in parallel, each within its own timeout:
@@ -30,20 +34,41 @@ public final class ReadinessChecks {
     private final DataLayout layout;
     private final List<Probe> more;
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    /** Per check: how many runs in a row it was DOWN (gauge ready.check.consecutive.failures{check}). */
+    private final Map<String, AtomicInteger> consecutiveFailures = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     /** A further dependency a feature adds to /ready; its answer carries {@code status} UP or DOWN. */
     public record Probe(String name, Duration timeout, Supplier<Map<String, Object>> check) {
     }
 
-    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more) {
+    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.git = git;
         this.layout = layout;
         this.more = List.copyOf(more);
+        this.meters = meters;
+        for (String check : List.of("database", "gitClient", "mcpServers", "eventBus", "fileSystem")) failures(check);
+        for (Probe p : this.more) failures(p.name());
+    }
+
+    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more) {
+        this(dataSource, git, layout, more, null);
     }
 
     public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout) {
         this(dataSource, git, layout, List.of());
+    }
+
+    private AtomicInteger failures(String check) {
+        return consecutiveFailures.computeIfAbsent(check, c -> {
+            AtomicInteger n = new AtomicInteger();
+            if (meters != null) {
+                Gauge.builder("ready.check.consecutive.failures", n, AtomicInteger::get).tag("check", c)
+                        .description("Runs of /ready in a row in which this dependency check failed").register(meters);
+            }
+            return n;
+        });
     }
 
     public Map<String, Map<String, Object>> run() {
@@ -61,6 +86,11 @@ public final class ReadinessChecks {
         out.put("eventBus", bus.join());
         out.put("fileSystem", fs.join());
         extra.forEach((name, f) -> out.put(name, f.join()));
+        out.forEach((name, r) -> {
+            AtomicInteger n = failures(name);
+            if ("UP".equals(r.get("status"))) n.set(0);
+            else n.incrementAndGet();
+        });
         return out;
     }
 

@@ -99,7 +99,7 @@ final class DeployFiles {
         }
     }
 
-    private static List<String> lines(Path p) {
+    static List<String> lines(Path p) {
         return new ArrayList<>(read(p).lines().toList());
     }
 }
