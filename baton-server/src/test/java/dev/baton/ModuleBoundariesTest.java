@@ -49,6 +49,15 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void cleanupIsPlainJavaOverPorts() {
+        noClasses().that().resideInAPackage("dev.baton.cleanup..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..",
+                        "dev.baton.store..", "dev.baton.server..", "..rest..")
+                .because("resource cleanup is plain Java over the repository port and a Clock; Spring only wires and schedules it")
+                .check(baton);
+    }
+
+    @Test
     void runtimeAdaptersDoNotKnowTheServer() {
         noClasses().that().resideInAnyPackage("dev.baton.git..", "dev.baton.agent..", "dev.baton.store..", "dev.baton.ping..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.ops..", "dev.baton.server..", "..rest..")

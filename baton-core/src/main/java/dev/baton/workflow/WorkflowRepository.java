@@ -47,6 +47,12 @@ public interface WorkflowRepository {
     /** Deletes invalid checkpoints invalidated before the given instant; returns how many. */
     int deleteInvalidCheckpoints(Instant invalidatedBefore);
 
+    /** Deletes every invalid checkpoint of one workflow, however recent; returns how many. */
+    int deleteInvalidCheckpoints(String workflowId);
+
+    /** Workflow id → number of its invalid checkpoints, for the workflows holding more than {@code limit}. */
+    java.util.Map<String, Integer> invalidCheckpointCountsOver(int limit);
+
     Report addReport(Report report);
 
     List<Report> reports(String workflowId);

@@ -64,6 +64,11 @@ public final class Engine implements AutoCloseable {
         return ctx.workspaces().worktrees(ctx.repository().require(workflowId));
     }
 
+    /** Removes the worktrees and the branch of a workflow, keeping its reports and rows (resource cleanup). */
+    public void removeWorktrees(Workflow wf) {
+        ctx.workspaces().removeWorktrees(wf);
+    }
+
     /** Takes outside agents' progress from spec files into the database. */
     public SpecProgress specProgress() {
         return specProgress;

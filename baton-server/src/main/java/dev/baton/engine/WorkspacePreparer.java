@@ -62,8 +62,18 @@ public final class WorkspacePreparer {
         }
     }
 
-    /** Removes worktrees, the branch and the workflow's folder (workspaces, reports). */
+    /** Removes worktrees, the branch, the workflow's folder (workspaces, reports) and its report archives. */
     public void removeAll(Workflow wf) {
+        removeWorktrees(wf);
+        FileTrees.deleteRecursively(layout.workflowDir(wf.id()));
+        FileTrees.deleteRecursively(layout.archiveRoot().resolve(wf.id()));
+    }
+
+    /**
+     * Removes worktrees, the branch and the workspaces (whose links would point at nothing) but keeps the
+     * reports: what the cleanup of finished workflows does.
+     */
+    public void removeWorktrees(Workflow wf) {
         for (RepositoryRef repo : wf.repositories()) {
             if (Files.isDirectory(repo.path())) {
                 git.removeWorktree(repo.path(), layout.worktree(wf.id(), repo.name()));
@@ -71,7 +81,7 @@ public final class WorkspacePreparer {
             }
         }
         FileTrees.deleteRecursively(layout.worktreeRoot().resolve(wf.id()));
-        FileTrees.deleteRecursively(layout.workflowDir(wf.id()));
+        FileTrees.deleteRecursively(layout.workflowDir(wf.id()).resolve("workspaces"));
     }
 
     private static void link(Path link, Path target) throws IOException {

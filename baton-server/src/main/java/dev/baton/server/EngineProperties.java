@@ -37,6 +37,20 @@ public final class EngineProperties {
                            @Min(0) int reportArchiveDays, @Min(0) int reportDeleteDays, @Min(0) int checkpointCleanupDays) {
     }
 
+    /**
+     * Resource cleanup (seed 001 §7); the retention periods are in {@link Workflow}.
+     *
+     * @param scheduleCron            CLEANUP_SCHEDULE_CRON: 5 fields (minute first) or Spring's 6 (second first)
+     * @param diskWarningThresholdGb  DISK_WARNING_THRESHOLD_GB
+     * @param diskCriticalThresholdGb DISK_CRITICAL_THRESHOLD_GB: below it the cleanup is forced
+     * @param diskCheckIntervalMs     how often free space is measured (seed: every 5 minutes)
+     */
+    @Validated
+    @ConfigurationProperties("cleanup")
+    public record Cleanup(String scheduleCron, @Min(0) long diskWarningThresholdGb, @Min(0) long diskCriticalThresholdGb,
+                          @Min(1000) long diskCheckIntervalMs) {
+    }
+
     @Validated
     @ConfigurationProperties("agent")
     public record Agent(@Min(1) long startTimeoutMs, @Min(1) long queryTimeoutMs, @Min(1) long stopTimeoutMs, @Min(1) @Max(1000) int maxConcurrent) {

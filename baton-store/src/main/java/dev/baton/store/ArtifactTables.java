@@ -3,11 +3,14 @@ package dev.baton.store;
 import dev.baton.shared.BatonException;
 import dev.baton.workflow.Checkpoint;
 import dev.baton.workflow.Report;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The checkpoints and reports a run leaves behind; both hang off the workflow row (ON DELETE CASCADE). */
 final class ArtifactTables {
@@ -18,6 +21,9 @@ final class ArtifactTables {
             SELECT id, workflow_id, work_id, work_sequence, repository, commit_sha, valid, created_at, invalidated_at
             FROM checkpoints WHERE workflow_id = ? ORDER BY created_at, id""";
     private static final String DELETE_INVALID_CHECKPOINTS = "DELETE FROM checkpoints WHERE valid = ? AND invalidated_at < ?";
+    private static final String DELETE_INVALID_CHECKPOINTS_OF = "DELETE FROM checkpoints WHERE workflow_id = ? AND valid = ?";
+    private static final String COUNT_INVALID_CHECKPOINTS =
+            "SELECT workflow_id, COUNT(*) AS n FROM checkpoints WHERE valid = ? GROUP BY workflow_id HAVING COUNT(*) > ?";
     private static final String INSERT_REPORT = """
             INSERT INTO reports (id, workflow_id, work_id, task_id, path, created_at) VALUES (?, ?, ?, ?, ?, ?)""";
     private static final String SELECT_REPORTS = """
@@ -79,6 +85,27 @@ final class ArtifactTables {
     int deleteInvalidCheckpoints(Instant invalidatedBefore) {
         try {
             return jdbc.writer.update(DELETE_INVALID_CHECKPOINTS, ps -> new Params(ps, dialect).bool(false).instant(invalidatedBefore));
+        } catch (RuntimeException e) {
+            throw jdbc.translate(e);
+        }
+    }
+
+    int deleteInvalidCheckpoints(String workflowId) {
+        try {
+            return jdbc.writer.update(DELETE_INVALID_CHECKPOINTS_OF, ps -> new Params(ps, dialect).text(workflowId).bool(false));
+        } catch (RuntimeException e) {
+            throw jdbc.translate(e);
+        }
+    }
+
+    Map<String, Integer> invalidCheckpointCountsOver(int limit) {
+        try {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            jdbc.reader.query(COUNT_INVALID_CHECKPOINTS, ps -> new Params(ps, dialect).bool(false).integer(limit),
+                    (RowCallbackHandler) rs -> {
+                        counts.put(rs.getString("workflow_id"), rs.getInt("n"));
+                    });
+            return counts;
         } catch (RuntimeException e) {
             throw jdbc.translate(e);
         }

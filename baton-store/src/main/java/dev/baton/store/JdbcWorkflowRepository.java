@@ -85,6 +85,16 @@ public final class JdbcWorkflowRepository implements WorkflowRepository {
     }
 
     @Override
+    public int deleteInvalidCheckpoints(String workflowId) {
+        return artifacts.deleteInvalidCheckpoints(workflowId);
+    }
+
+    @Override
+    public java.util.Map<String, Integer> invalidCheckpointCountsOver(int limit) {
+        return artifacts.invalidCheckpointCountsOver(limit);
+    }
+
+    @Override
     public Report addReport(Report report) {
         return artifacts.addReport(report);
     }

@@ -481,6 +481,29 @@ abstract class WorkflowRepositoryContractTest {
     }
 
     @Test
+    void invalidCheckpointsAreCountedPerWorkflowAndDeletedPerWorkflowWhateverTheirAge() {
+        Workflow many = Fixtures.workflow();
+        Workflow few = Fixtures.workflow();
+        repository.create(many);
+        repository.create(few);
+        List<String> manyIds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) manyIds.add(repository.addCheckpoint(Fixtures.checkpoint(many.id(), "wk-a", 0, at(i))).id());
+        Checkpoint valid = repository.addCheckpoint(Fixtures.checkpoint(many.id(), "wk-b", 1, at(5)));
+        Checkpoint other = repository.addCheckpoint(Fixtures.checkpoint(few.id(), "wk-a", 0, at(1)));
+        repository.invalidateCheckpoints(many.id(), manyIds, at(1000));
+        repository.invalidateCheckpoints(few.id(), List.of(other.id()), at(10));
+
+        assertThat(repository.invalidCheckpointCountsOver(2)).isEqualTo(Map.of(many.id(), 3));
+        assertThat(repository.invalidCheckpointCountsOver(0)).isEqualTo(Map.of(many.id(), 3, few.id(), 1));
+        assertThat(repository.invalidCheckpointCountsOver(3)).isEmpty();
+
+        assertThat(repository.deleteInvalidCheckpoints(many.id())).isEqualTo(3);
+        assertThat(repository.checkpoints(many.id())).containsExactly(valid);
+        assertThat(repository.checkpoints(few.id())).extracting(Checkpoint::id).containsExactly(other.id());
+        assertThat(repository.deleteInvalidCheckpoints(many.id())).isZero();
+    }
+
+    @Test
     void checkpointsAndReportsNeedAnExistingWorkflowAndAUniqueId() {
         Workflow wf = Fixtures.workflow();
         repository.create(wf);
