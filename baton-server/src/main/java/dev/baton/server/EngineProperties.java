@@ -47,7 +47,8 @@ public final class EngineProperties {
      */
     @Validated
     @ConfigurationProperties("cleanup")
-    public record Cleanup(String scheduleCron, @Min(0) long diskWarningThresholdGb, @Min(0) long diskCriticalThresholdGb,
+    public record Cleanup(@Pattern(regexp = "\\S+(\\s+\\S+){4,5}", message = "must be a cron expression of five fields (or six, seconds first), e.g. '0 * * * *'") String scheduleCron,
+                          @Min(0) long diskWarningThresholdGb, @Min(0) long diskCriticalThresholdGb,
                           @Min(1000) long diskCheckIntervalMs) {
     }
 
@@ -83,12 +84,5 @@ public final class EngineProperties {
     @Validated
     @ConfigurationProperties("monitoring")
     public record Monitoring(boolean otelEnabled, String otelExporterOtlpEndpoint, @Min(1000) long healthCheckIntervalMs) {
-    }
-
-    /** CLEANUP_SCHEDULE_CRON (five fields, minute first), DISK_WARNING_THRESHOLD_GB, DISK_CRITICAL_THRESHOLD_GB (not read yet). */
-    @Validated
-    @ConfigurationProperties("cleanup")
-    public record Cleanup(@Pattern(regexp = "\\S+(\\s+\\S+){4}", message = "must be a five-field cron expression, e.g. '0 * * * *'") String scheduleCron,
-                          @Min(0) int diskWarningThresholdGb, @Min(0) int diskCriticalThresholdGb) {
     }
 }
