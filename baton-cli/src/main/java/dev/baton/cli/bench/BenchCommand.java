@@ -116,7 +116,7 @@ public class BenchCommand implements Callable<Integer> {
             PingPhase.Config config = ping.validated(this::usage);
             Path root = projectRoot();
             return new PingBench(config, ping.phases(), root, outDir(root), LocalDateTime.now(environment.clock()).format(STAMP), keepData,
-                    environment.variable("BATON_NATS_SERVER"), spec.commandLine().getOut()).run();
+                    spec.commandLine().getOut()).run();
         }
         requirePositive("--works", works);
         requirePositive("--tasks-per-work", tasksPerWork);

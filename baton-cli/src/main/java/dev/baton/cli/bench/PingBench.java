@@ -2,6 +2,7 @@ package dev.baton.cli.bench;
 
 import dev.baton.cli.ExitCodes;
 import dev.baton.engine.FileTrees;
+import dev.baton.ping.nats.NatsServerProcess;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,18 +27,16 @@ final class PingBench {
     private final Path outDir;
     private final String stamp;
     private final boolean keepData;
-    private final String natsBinary;
     private final PrintWriter out;
 
     PingBench(PingPhase.Config config, List<PingPhase.Key> phases, Path root, Path outDir, String stamp, boolean keepData,
-              String natsBinary, PrintWriter out) {
+              PrintWriter out) {
         this.config = config;
         this.phases = phases;
         this.root = root;
         this.outDir = outDir;
         this.stamp = stamp;
         this.keepData = keepData;
-        this.natsBinary = natsBinary;
         this.out = out;
     }
 
@@ -61,13 +60,13 @@ final class PingBench {
         out.println("  log: " + log);
         out.flush();
 
-        BenchNatsServer nats = null;
+        NatsServerProcess nats = null;
         String natsProblem = null;
         try {
-            nats = BenchNatsServer.start(natsBinary, natsLog);
-            report.machine.put("natsServer", nats.version());
-            out.println("  NATS: " + nats.version() + " on " + nats.url() + " (pid " + nats.pid() + ", started for this run)");
-        } catch (IOException | IllegalStateException e) {
+            nats = NatsServerProcess.onFreePort().logTo(natsLog).start();
+            report.machine.put("natsServer", NatsServerProcess.version());
+            out.println("  NATS: " + NatsServerProcess.version() + " on " + nats.url() + " (pid " + nats.pid() + ", started for this run)");
+        } catch (UncheckedIOException | IllegalStateException e) {
             natsProblem = e.getMessage();
             out.println("  NATS: not available (" + natsProblem + "); the NATS paths and the baseline are not measured");
         }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test fixture: a real {@code nats-server} of the test's own on a free port, so tests can kill and restart it
- * without disturbing anything else. The binary is {@code /usr/sbin/nats-server} unless the system property or
- * environment variable {@code BATON_NATS_SERVER} names another.
+ * A real {@code nats-server} of its own on a free loopback port, for tests (which kill and restart it without
+ * disturbing anything else) and for {@code baton bench ping}. The binary is {@code /usr/sbin/nats-server} unless
+ * the system property or environment variable {@code BATON_NATS_SERVER} names another.
  *
  * <pre>{@code
  * static NatsServerProcess nats = NatsServerProcess.onFreePort();
@@ -30,6 +30,7 @@ public final class NatsServerProcess implements AutoCloseable {
     private final int port;
     private final List<String> extraArgs;
     private Process process;
+    private Path log;
 
     private NatsServerProcess(int port, List<String> extraArgs) {
         this.port = port;
@@ -45,6 +46,31 @@ public final class NatsServerProcess implements AutoCloseable {
         }
     }
 
+    /** Sends the server's output to {@code file} (default: a temporary file); call before {@link #start()}. */
+    public synchronized NatsServerProcess logTo(Path file) {
+        this.log = file;
+        return this;
+    }
+
+    /** What the binary says of its version, or null when it does not answer. */
+    public static String version() {
+        try {
+            Process p = new ProcessBuilder(binary().toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor(5, TimeUnit.SECONDS) ? out : null;
+        } catch (IOException | IllegalStateException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The running server's process id; -1 when it is not running. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     /** Starts the server and returns once it accepts connections. */
     public synchronized NatsServerProcess start() {
         if (process != null && process.isAlive()) return this;
@@ -52,12 +78,14 @@ public final class NatsServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-a", HOST, "-p", Integer.toString(port)));
         command.addAll(extraArgs);
         try {
-            Path log = Files.createTempFile("nats-server-" + port + "-", ".log");
-            log.toFile().deleteOnExit();
+            if (log == null) {
+                log = Files.createTempFile("nats-server-" + port + "-", ".log");
+                log.toFile().deleteOnExit();
+            }
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Process started = process;
             Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-            awaitAccepting(log);
+            awaitAccepting();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binary, e);
         }
@@ -102,7 +130,7 @@ public final class NatsServerProcess implements AutoCloseable {
         stop();
     }
 
-    private void awaitAccepting(Path log) throws IOException {
+    private void awaitAccepting() throws IOException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
