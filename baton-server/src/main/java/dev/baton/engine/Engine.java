@@ -41,14 +41,21 @@ public final class Engine implements AutoCloseable {
     /** @param specStore how spec files are written; the server's one sends a ping after each write */
     public Engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
                   GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore) {
+        this(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, specStore, EngineTracing.noop());
+    }
+
+    /** @param tracing where the spans of workflow runs go; {@link EngineTracing#noop()} when tracing is off */
+    public Engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
+                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore,
+                  EngineTracing tracing) {
         EngineMetrics metrics = new EngineMetrics(meters);
         EventRecorder events = new EventRecorder(eventLog, bus, metrics);
         SpecFiles specFiles = new SpecFiles(layout, profiles, specStore);
         OutsideTasks outside = new OutsideTasks();
         agentSlots = new Semaphore(settings.agentMaxConcurrent(), true);
         ctx = new EngineContext(repository, events, new WorkflowTransitions(repository, events, metrics, clock),
-                new WorkspacePreparer(layout, git, metrics), new ReportWriter(layout), git, launcher, profiles, settings, layout,
-                clock, metrics, agentSlots, specFiles, outside);
+                new WorkspacePreparer(layout, git, metrics, tracing), new ReportWriter(layout), git, launcher, profiles, settings, layout,
+                clock, metrics, agentSlots, specFiles, outside, tracing);
         executor = new WorkflowExecutor(ctx);
         specFileSync = new SpecFileSync(specFiles, repository, Duration.ofMillis(50));
         bus.subscribe(specFileSync::on);

@@ -12,5 +12,6 @@ import java.util.concurrent.Semaphore;
 record EngineContext(WorkflowRepository repository, EventRecorder events, WorkflowTransitions transitions,
                      WorkspacePreparer workspaces, ReportWriter reports, GitCli git, AgentLauncher launcher,
                      AgentProfiles profiles, EngineSettings settings, DataLayout layout, Clock clock,
-                     EngineMetrics metrics, Semaphore agentSlots, SpecFiles specFiles, OutsideTasks outside) {
+                     EngineMetrics metrics, Semaphore agentSlots, SpecFiles specFiles, OutsideTasks outside,
+                     EngineTracing tracing) {
 }

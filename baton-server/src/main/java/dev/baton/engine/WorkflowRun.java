@@ -18,6 +18,10 @@ import dev.baton.workflow.WorkflowEvent.TaskFailed;
 import dev.baton.workflow.WorkflowEvent.WorkFailed;
 import dev.baton.workflow.WorkflowEvent.WorkStarted;
 import dev.baton.workflow.WorkflowStatus;
+import dev.baton.engine.EngineTracing.Traced;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +53,14 @@ final class WorkflowRun {
     private Workflow wf;
     private Map<String, Path> worktrees;
     private final WorktreeSnapshots snapshots = new WorktreeSnapshots();
+    /** Span attributes of the workflow (id, correlationId) and of the work being run (plus work.id, work.sequence). */
+    private Attributes workflowAttributes = Attributes.empty();
+    private Attributes workAttributes = Attributes.empty();
+
+    /** A task body: what runs inside its task.execute span. */
+    private interface TaskBody {
+        Outcome run() throws InterruptedException;
+    }
 
     WorkflowRun(EngineContext ctx, RunControl control, Workflow wf) {
         this.ctx = ctx;
@@ -57,12 +69,20 @@ final class WorkflowRun {
     }
 
     void run() {
-        try (var ignored = Correlation.workflow(wf.correlationId(), wf.id())) {
+        workflowAttributes = EngineTracing.workflow(wf.correlationId(), wf.id()).build();
+        try (var ignored = Correlation.workflow(wf.correlationId(), wf.id());
+             Traced span = ctx.tracing().start("workflow.execute", workflowAttributes)) {
             try {
                 execute();
             } catch (Exception | LinkageError e) {
+                span.fail(e);
                 log.error("workflow {} failed: {}", wf.id(), e.toString(), e);
                 ctx.transitions().fail(reload(), "internal error: " + e.getMessage());
+            }
+            if (span.span().isRecording()) {
+                Workflow end = reload();
+                span.set(EngineTracing.WORKFLOW_STATUS, end.status().name());
+                if (end.status() == WorkflowStatus.FAILED) span.error("WorkflowFailed", end.error());
             }
         }
     }
@@ -104,11 +124,28 @@ final class WorkflowRun {
     }
 
     private Outcome runWork(Work work) throws InterruptedException {
-        try (var ignored = Correlation.work(work.id())) {
+        workAttributes = workflowAttributes.toBuilder().put(EngineTracing.WORK_ID, work.id())
+                .put(EngineTracing.WORK_SEQUENCE, (long) work.sequence()).build();
+        Traced span = ctx.tracing().start("work.execute", workAttributes.toBuilder()
+                .put(EngineTracing.AGENT_TYPE, work.agent()).build());
+        try (var ignored = Correlation.work(work.id()); span) {
+            Outcome o = runWorkTraced(work);
+            if (o == Outcome.FAILED && span.span().isRecording()) span.error("WorkFailed", reloadWork(work).error());
+            if (o == Outcome.STOPPED) span.set(EngineTracing.WORKFLOW_STATUS, "STOPPED");
+            return o;
+        } catch (InterruptedException | RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
+    }
+
+    private Outcome runWorkTraced(Work work) throws InterruptedException {
+        {
             work = ctx.repository().save(work.started(ctx.clock().instant()));
             ctx.events().record(new WorkStarted(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), work.sequence()));
             Path workspace = ctx.workspaces().workspace(wf, work, worktrees);
             AgentProfile profile = ctx.profiles().require(work.agent());
+            Span.current().setAttribute(EngineTracing.WORK_MODEL, work.model() != null ? work.model() : profile.defaultModel());
             // Started on the first task Baton runs itself: a work whose tasks all belong to outside agents
             // needs no agent process and takes no agent slot.
             AgentSession session = null;
@@ -117,10 +154,13 @@ final class WorkflowRun {
                     if (control.stopRequested()) return stopWork(work);
                     Outcome o;
                     if (ctx.specFiles().isOutside(task)) {
-                        o = awaitOutside(work, task);
+                        Work w = work;
+                        o = traceTask(work, task, () -> awaitOutside(w, task));
                     } else {
                         if (session == null) session = startSession(profile, work, workspace);
-                        o = runTask(session, work, task);
+                        AgentSession s = session;
+                        Work w = work;
+                        o = traceTask(work, task, () -> runTask(s, w, task));
                     }
                     if (o == Outcome.STOPPED) return stopWork(work);
                     if (o == Outcome.FAILED) {
@@ -145,12 +185,18 @@ final class WorkflowRun {
         ctx.agentSlots().acquire();
         ctx.metrics().runningAgents().incrementAndGet();
         long startNanos = System.nanoTime();
-        try {
+        Traced span = ctx.tracing().start("agent.start", workAttributes.toBuilder()
+                .put(EngineTracing.AGENT_TYPE, profile.name())
+                .put(EngineTracing.WORK_MODEL, work.model() != null ? work.model() : profile.defaultModel())
+                .put(EngineTracing.MCP_SERVER_COUNT, (long) work.mcpServers().size()).build());
+        try (span) {
             AgentSession session = ctx.launcher().start(agentStart(profile, work, workspace));
             ctx.metrics().agentStarted(Duration.ofNanos(System.nanoTime() - startNanos));
+            session.pid().ifPresent(pid -> span.set(EngineTracing.AGENT_PID, pid));
             control.attach(session);
             return session;
         } catch (RuntimeException | Error e) {
+            span.fail(e);
             ctx.metrics().runningAgents().decrementAndGet();
             ctx.agentSlots().release();
             throw e;
@@ -158,13 +204,36 @@ final class WorkflowRun {
     }
 
     private void closeSession(AgentSession session) {
-        try {
+        Traced span = ctx.tracing().start("agent.stop", workAttributes);
+        try (span) {
             session.close();
+        } catch (RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
         } finally {
             control.detach();
             ctx.metrics().runningAgents().decrementAndGet();
             ctx.agentSlots().release();
         }
+    }
+
+    /** task.execute: the span around one task, ERROR when the task failed. */
+    private Outcome traceTask(Work work, Task task, TaskBody body) throws InterruptedException {
+        Traced span = ctx.tracing().start("task.execute", taskAttributes(task).toBuilder()
+                .put(EngineTracing.AGENT_TYPE, task.assignedTo() != null ? task.assignedTo() : work.agent()).build());
+        try (span) {
+            Outcome o = body.run();
+            if (o == Outcome.FAILED && span.span().isRecording()) span.error("TaskFailed", reloadTask(work, task).error());
+            if (o == Outcome.STOPPED) span.set(EngineTracing.WORKFLOW_STATUS, "STOPPED");
+            return o;
+        } catch (InterruptedException | RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
+    }
+
+    private Attributes taskAttributes(Task task) {
+        return workAttributes.toBuilder().put(EngineTracing.TASK_ID, task.id()).put(EngineTracing.TASK_ORDER, (long) task.order()).build();
     }
 
     /**
@@ -198,12 +267,15 @@ final class WorkflowRun {
             AgentResult r = new AgentResult(status == TaskStatus.COMPLETED ? AgentResult.Outcome.SUCCEEDED : AgentResult.Outcome.FAILED,
                     status == TaskStatus.COMPLETED ? 0 : 1, "(carried out by outside agent " + task.assignedTo() + "; see the spec file)",
                     "", took, status == TaskStatus.COMPLETED ? null : "outside agent " + task.assignedTo() + " set the task to " + status.word());
-            Map<String, List<String>> changed = new LinkedHashMap<>();
-            worktrees.forEach((repo, dir) -> changed.put(repo, snapshots.mayHaveChanged(dir) ? stage(repo, dir) : List.of()));
-            Path file = ctx.reports().write(wf, work, done, r, changed);
-            Report report = ctx.repository().addReport(new Report(dev.baton.shared.Ids.next("rp"), wf.id(), work.id(), done.id(),
-                    ctx.layout().dataDir().relativize(file).toString(), ctx.clock().instant()));
-            ctx.events().record(new ReportGenerated(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), done.id(), report.id(), report.path()));
+            try (Traced span = ctx.tracing().start("report.generate", taskAttributes(task))) {
+                Map<String, List<String>> changed = new LinkedHashMap<>();
+                worktrees.forEach((repo, dir) -> changed.put(repo, snapshots.mayHaveChanged(dir) ? stage(repo, dir) : List.of()));
+                Path file = ctx.reports().write(wf, work, done, r, changed);
+                Report report = ctx.repository().addReport(new Report(dev.baton.shared.Ids.next("rp"), wf.id(), work.id(), done.id(),
+                        ctx.layout().dataDir().relativize(file).toString(), ctx.clock().instant()));
+                span.set(EngineTracing.REPORT_ID, report.id());
+                ctx.events().record(new ReportGenerated(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), done.id(), report.id(), report.path()));
+            }
             if (status == TaskStatus.COMPLETED) return Outcome.COMPLETED;
             if (status == TaskStatus.CANCELLED) return Outcome.FAILED;
             ctx.events().record(new TaskFailed(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), done.id(), r.error()));
@@ -239,13 +311,41 @@ final class WorkflowRun {
 
     private Outcome runTask(AgentSession session, Work work, Task task) throws InterruptedException {
         try (var ignored = Correlation.task(task.id())) {
-            Task t = ctx.repository().save(task.started(ctx.clock().instant()));
-            ctx.events().record(new QuerySent(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), t.query().length()));
-            // The query text may hold anything the spec author wrote: only DEBUG lines carry it whole,
-            // the formatter cuts a "query" value to its length on INFO and above (QuerySent has the length).
-            log.atDebug().addKeyValue("event", "QueryText").addKeyValue("query", t.query()).log("query of task {}", t.id());
-            AgentResult r = session.query(t.id(), t.query());
+            Attributes attributes = taskAttributes(task);
+            Task t;
+            try (Traced span = ctx.tracing().start("query.send", attributes)) {
+                span.set(EngineTracing.QUERY_LENGTH, (long) task.query().length());
+                t = ctx.repository().save(task.started(ctx.clock().instant()));
+                ctx.events().record(new QuerySent(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), t.query().length()));
+                // The query text may hold anything the spec author wrote: only DEBUG lines carry it whole,
+                // the formatter cuts a "query" value to its length on INFO and above (QuerySent has the length).
+                log.atDebug().addKeyValue("event", "QueryText").addKeyValue("query", t.query()).log("query of task {}", t.id());
+            }
+            AgentResult r;
+            Traced waiting = ctx.tracing().start("query.wait_response", attributes);
+            try (waiting) {
+                r = session.query(t.id(), t.query());
+                waiting.set(EngineTracing.QUERY_OUTCOME, r.outcome().name());
+                waiting.set(EngineTracing.QUERY_EXIT_CODE, (long) r.exitCode());
+                if (!r.succeeded() && r.outcome() != AgentResult.Outcome.STOPPED) waiting.error("AgentError", describeFailure(r));
+            } catch (InterruptedException | RuntimeException | Error e) {
+                waiting.fail(e);
+                throw e;
+            }
             if (r.outcome() == AgentResult.Outcome.STOPPED || control.stopRequested()) return Outcome.STOPPED;
+            Traced reporting = ctx.tracing().start("report.generate", attributes);
+            try (reporting) {
+                return answer(work, t, r, reporting);
+            } catch (RuntimeException | Error e) {
+                reporting.fail(e);
+                throw e;
+            }
+        }
+    }
+
+    /** Records an agent's answer: staging, the report, the task's end. */
+    private Outcome answer(Work work, Task t, AgentResult r, Traced reporting) {
+        {
             // Staging (one git process per repository) runs while the answer is recorded: it is the
             // largest part of the per-task overhead, and nothing else touches the worktrees meanwhile.
             Map<String, CompletableFuture<List<String>>> staging = new LinkedHashMap<>();
@@ -259,6 +359,7 @@ final class WorkflowRun {
             Path file = ctx.reports().write(wf, work, t, r, changed);
             Report report = ctx.repository().addReport(new Report(dev.baton.shared.Ids.next("rp"), wf.id(), work.id(), t.id(),
                     ctx.layout().dataDir().relativize(file).toString(), ctx.clock().instant()));
+            reporting.set(EngineTracing.REPORT_ID, report.id());
             ctx.events().record(new ReportGenerated(wf.id(), wf.correlationId(), ctx.clock().instant(), work.id(), t.id(), report.id(), report.path()));
             if (r.succeeded()) {
                 ctx.repository().save(t.finished(TaskStatus.COMPLETED, ctx.clock().instant(), r.exitCode(), null));
@@ -325,11 +426,30 @@ final class WorkflowRun {
     }
 
     private void checkpoint(Work work) {
+        Traced span = ctx.tracing().start("checkpoint.create", workAttributes);
+        try (span) {
+            List<String> hashes = checkpointTraced(work);
+            span.set(AttributeKey.stringArrayKey("checkpoint.commit_hashes"), hashes);
+        } catch (RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
+    }
+
+    private List<String> checkpointTraced(Work work) {
         Map<String, String> commits = new LinkedHashMap<>();
         List<Checkpoint> created = new ArrayList<>();
         String message = "baton: checkpoint %s (work %d of %d) [%s]".formatted(work.id(), work.sequence() + 1, wf.works().size(), wf.id());
         for (var e : worktrees.entrySet()) {
-            String sha = ctx.git().withRepositoryLock(repositoryOf(e.getKey()), () -> ctx.git().commitAll(e.getValue(), message));
+            String sha;
+            Traced commit = ctx.tracing().start("git.commit", workAttributes.toBuilder().put(EngineTracing.GIT_ID, e.getKey()).build());
+            try (commit) {
+                sha = ctx.git().withRepositoryLock(repositoryOf(e.getKey()), () -> ctx.git().commitAll(e.getValue(), message));
+                commit.set(EngineTracing.GIT_COMMIT, sha);
+            } catch (RuntimeException | Error ex) {
+                commit.fail(ex);
+                throw ex;
+            }
             commits.put(e.getKey(), sha);
             created.add(ctx.repository().addCheckpoint(new Checkpoint(dev.baton.shared.Ids.next("cp"), wf.id(), work.id(), work.sequence(),
                     e.getKey(), sha, true, ctx.clock().instant(), null)));
@@ -340,5 +460,6 @@ final class WorkflowRun {
         ctx.events().record(new dev.baton.workflow.WorkflowEvent.WorkCompleted(wf.id(), wf.correlationId(), now, work.id(), work.sequence(), ms));
         ctx.events().record(new dev.baton.workflow.WorkflowEvent.CheckpointCreated(wf.id(), wf.correlationId(), now, work.id(), work.sequence(), commits));
         log.debug("checkpoint of {} created: {}", work.id(), created.size());
+        return List.copyOf(commits.values());
     }
 }

@@ -80,7 +80,7 @@ public final class EngineProperties {
     public record Mcp(@Min(100) long validationTimeoutMs, @Min(1) @Max(10000) int maxServers) {
     }
 
-    /** OTEL_ENABLED, OTEL_EXPORTER_OTLP_ENDPOINT, HEALTH_CHECK_INTERVAL_MS (not read yet). */
+    /** OTEL_ENABLED, OTEL_EXPORTER_OTLP_ENDPOINT (traces, see TracingConfiguration), HEALTH_CHECK_INTERVAL_MS (not read yet). */
     @Validated
     @ConfigurationProperties("monitoring")
     public record Monitoring(boolean otelEnabled, String otelExporterOtlpEndpoint, @Min(1000) long healthCheckIntervalMs) {

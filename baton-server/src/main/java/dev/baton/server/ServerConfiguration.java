@@ -139,8 +139,9 @@ public class ServerConfiguration {
 
     @Bean(destroyMethod = "close")
     Engine engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
-                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore) {
-        return new Engine(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, specStore);
+                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore,
+                  dev.baton.engine.EngineTracing tracing) {
+        return new Engine(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, specStore, tracing);
     }
 
     @Bean

@@ -37,6 +37,10 @@ final class EngineFixture implements AutoCloseable {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     EngineFixture(Path dataDir, EngineSettings settings) throws IOException, InterruptedException {
+        this(dataDir, settings, EngineTracing.noop());
+    }
+
+    EngineFixture(Path dataDir, EngineSettings settings, EngineTracing tracing) throws IOException, InterruptedException {
         layout = DataLayout.under(dataDir);
         database = Database.open(DatabaseUrl.sqlite(dataDir.resolve("baton.db")), PoolSettings.defaults());
         repository = new JdbcWorkflowRepository(database);
@@ -45,7 +49,8 @@ final class EngineFixture implements AutoCloseable {
         AgentProfiles profiles = new AgentProfileLoader(PROJECT_ROOT).load(PROJECT_ROOT.resolve("examples/agents/profiles.yaml"));
         engine = new Engine(repository, new JdbcEventLog(database), bus,
                 new ProcessAgentLauncher(new AgentProcessRegistry(layout.agentPidDir())), profiles,
-                new GitCli(Duration.ofSeconds(60)), settings, layout, Clock.systemUTC(), meters);
+                new GitCli(Duration.ofSeconds(60)), settings, layout, Clock.systemUTC(), meters,
+                new dev.baton.spec.store.VersionedSpecFiles(), tracing);
         repository("app", "README.md", "# App\n");
         repository("docs", "index.md", "# Docs\n");
     }
