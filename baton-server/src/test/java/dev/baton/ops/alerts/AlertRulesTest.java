@@ -1,9 +1,10 @@
 package dev.baton.ops.alerts;
 
+import dev.baton.ops.ExternalTool;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -79,30 +79,8 @@ class AlertRulesTest {
         assertThat(run("promtool", "check", "rules", file.toString())).contains("SUCCESS: " + i + " rules found");
     }
 
-    /** Runs a tool (argv, no shell) and returns its output; fails with the output when it exits non-zero. */
+    /** Runs a tool (argv, no shell) in the project folder and returns its output; fails with the output when it exits non-zero. */
     static String run(String... argv) {
-        requireTool(argv[0]);
-        try {
-            Process p = new ProcessBuilder(argv).directory(DeployFiles.ROOT.toFile()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("%s did not finish within 60 s:%n%s", String.join(" ", argv), out);
-            }
-            assertThat(p.exitValue()).as("%s exited %d:%n%s", String.join(" ", argv), p.exitValue(), out).isZero();
-            return out;
-        } catch (IOException e) {
-            throw new AssertionError(String.join(" ", argv) + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void requireTool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return;
-        fail("%s is not installed (not on PATH). Run .ci/run, or: apt-get install -y prometheus prometheus-alertmanager", name);
+        return ExternalTool.run(DeployFiles.ROOT, "prometheus prometheus-alertmanager", argv);
     }
 }

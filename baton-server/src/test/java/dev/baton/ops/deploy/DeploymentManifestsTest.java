@@ -1,5 +1,7 @@
 package dev.baton.ops.deploy;
 
+import dev.baton.ops.ExternalTool;
+
 import dev.baton.api.rest.BatonServer;
 import dev.baton.server.BatonApplication;
 import dev.baton.server.ConfigVariables;
@@ -10,7 +12,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.yaml.snakeyaml.Yaml;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,13 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The Dockerfile and deploy/k8s checked without a container engine: yamllint over deploy/, and the
@@ -223,25 +222,6 @@ class DeploymentManifestsTest {
 
     /** Runs a tool (argv, no shell) in the project root; fails with its output when it exits non-zero. */
     static String run(String... argv) {
-        boolean found = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, argv[0]))) found = true;
-        if (!found) fail("%s is not installed (not on PATH). Run .ci/run, or: apt-get install -y %s", argv[0], argv[0]);
-        try {
-            Process p = new ProcessBuilder(argv).directory(ROOT.toFile()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("%s did not finish within 60 s:%n%s", String.join(" ", argv), out);
-            }
-            assertThat(p.exitValue()).as("%s exited %d:%n%s", String.join(" ", argv), p.exitValue(), out).isZero();
-            return out;
-        } catch (IOException e) {
-            throw new AssertionError(String.join(" ", argv) + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return ExternalTool.run(ROOT, argv[0], argv);
     }
 }
