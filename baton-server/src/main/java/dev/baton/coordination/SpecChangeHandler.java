@@ -140,7 +140,7 @@ public final class SpecChangeHandler implements SpecChangeListener {
             metrics.versionAssigned();
             s = bumped.get();
         }
-        remember(s, meaning(s));
+        remember(s, meaning); // a new version alone does not change the meaning
         List<SpecProgress.Change> changes = progress.apply(specId, update, byBaton);
         if (!changes.isEmpty()) metrics.reconciled(changes.size());
         submissions.offer(specId, s);

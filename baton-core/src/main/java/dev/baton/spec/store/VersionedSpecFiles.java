@@ -41,6 +41,14 @@ public final class VersionedSpecFiles {
     }
 
     public Optional<SpecSnapshot> find(Path file) {
+        return raw(file).map(r -> new SpecSnapshot(file, r.content(), versionOf(file, r.content()), r.sha256()));
+    }
+
+    /** The file's text and hash, not parsed: a writer parses it once, into the tree it edits. */
+    private record Raw(String content, String sha256) {
+    }
+
+    private static Optional<Raw> raw(Path file) {
         byte[] bytes;
         try {
             long size = Files.size(file);
@@ -53,8 +61,7 @@ public final class VersionedSpecFiles {
         } catch (IOException e) {
             throw new BatonException.Transient("spec.io", "cannot read " + file + ": " + e.getMessage(), e);
         }
-        String content = new String(bytes, StandardCharsets.UTF_8);
-        return Optional.of(new SpecSnapshot(file, content, versionOf(file, content), SpecFingerprint.sha256(bytes)));
+        return Optional.of(new Raw(new String(bytes, StandardCharsets.UTF_8), SpecFingerprint.sha256(bytes)));
     }
 
     public SpecSnapshot read(Path file) {
@@ -98,8 +105,9 @@ public final class VersionedSpecFiles {
     public SpecSnapshot edit(Path file, Predicate<ObjectNode> edit) {
         SpecSnapshot written;
         try (var ignored = SpecFileLock.acquire(file, lockTimeout)) {
-            SpecSnapshot current = read(file);
-            ObjectNode root = SpecYaml.readTree(file.toString(), current.content());
+            Raw raw = raw(file).orElseThrow(() -> new BatonException.NotFound("spec.not-found", "no spec file " + file));
+            ObjectNode root = SpecYaml.readTree(file.toString(), raw.content());
+            SpecSnapshot current = new SpecSnapshot(file, raw.content(), versionOf(root), raw.sha256());
             if (!edit.test(root)) return current;
             root.put("version", current.version() + 1);
             written = write(file, root);
@@ -117,10 +125,10 @@ public final class VersionedSpecFiles {
     public Optional<SpecSnapshot> assignNextVersion(Path file, String seenSha256, long lastKnownVersion) {
         SpecSnapshot written;
         try (var ignored = SpecFileLock.acquire(file, lockTimeout)) {
-            Optional<SpecSnapshot> current = find(file);
+            Optional<Raw> current = raw(file);
             if (current.isEmpty() || !current.get().sha256().equals(seenSha256)) return Optional.empty();
             ObjectNode root = SpecYaml.readTree(file.toString(), current.get().content());
-            root.put("version", Math.max(current.get().version(), lastKnownVersion) + 1);
+            root.put("version", Math.max(versionOf(root), lastKnownVersion) + 1);
             written = write(file, root);
         }
         afterWrite.accept(written);
