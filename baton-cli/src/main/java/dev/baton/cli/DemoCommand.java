@@ -46,7 +46,9 @@ public class DemoCommand implements Callable<Integer> {
         ConfigurableApplicationContext ctx = BatonApplication.start(WebApplicationType.NONE, Map.of(
                 "logging.threshold.console", "OFF",
                 "logging.file.name", logFile.toString(),
-                "logging.structured.format.file", "dev.baton.ops.logging.BatonLogFormatter"));
+                "logging.structured.format.file", "dev.baton.ops.logging.BatonLogFormatter"),
+                // The demo's worker is embedded (in-process channel): the network port only has to be free.
+                System.getenv("GRPC_PORT") == null ? new String[] {"--grpc.port=0"} : new String[0]);
         try (ctx) {
             Engine engine = ctx.getBean(Engine.class);
             DataLayout layout = ctx.getBean(DataLayout.class);

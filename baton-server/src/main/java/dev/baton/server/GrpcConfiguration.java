@@ -1,0 +1,65 @@
+package dev.baton.server;
+
+import dev.baton.grpc.TokenAuthInterceptor;
+import dev.baton.grpc.WorkerTokens;
+import dev.baton.ops.health.ReadinessChecks;
+import io.grpc.BindableService;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The gRPC server of seed 004: every {@link BindableService} bean is served, behind the worker token check. */
+@Configuration(proxyBeanMethods = false)
+public class GrpcConfiguration {
+
+    /**
+     * The embedded worker's identity. With tokens configured it gets its own random token, so the in-process
+     * path is checked exactly like a remote worker's.
+     */
+    public record LocalWorkerIdentity(String workerId, String token) {
+    }
+
+    @Bean
+    LocalWorkerIdentity localWorkerIdentity(GrpcProperties grpc) {
+        WorkerTokens configured = WorkerTokens.parse(grpc.workerTokens());
+        if (!configured.enabled()) return new LocalWorkerIdentity("local", null);
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        return new LocalWorkerIdentity("local", HexFormat.of().formatHex(secret));
+    }
+
+    @Bean
+    TokenAuthInterceptor workerTokenInterceptor(GrpcProperties grpc, LocalWorkerIdentity local, MeterRegistry meters) {
+        WorkerTokens tokens = WorkerTokens.parse(grpc.workerTokens());
+        if (tokens.enabled()) tokens = tokens.with(local.workerId(), local.token());
+        TokenAuthInterceptor interceptor = new TokenAuthInterceptor(tokens);
+        FunctionCounter.builder("grpc.auth.rejected", interceptor, TokenAuthInterceptor::rejected)
+                .description("gRPC calls refused for a missing or wrong worker token").register(meters);
+        return interceptor;
+    }
+
+    @Bean
+    GrpcServerLifecycle grpcServer(GrpcProperties grpc, ObjectProvider<BindableService> services, TokenAuthInterceptor auth) {
+        return new GrpcServerLifecycle(grpc, services.orderedStream().toList(), auth, GrpcServerLifecycle.IN_PROCESS_NAME);
+    }
+
+    @Bean
+    ReadinessChecks.Probe grpcReadiness(GrpcServerLifecycle server, GrpcProperties grpc) {
+        return new ReadinessChecks.Probe("grpc", Duration.ofSeconds(1), () -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("status", server.serving() ? "UP" : "DOWN");
+            r.put("port", server.port());
+            r.put("tls", grpc.tls());
+            r.put("auth", WorkerTokens.parse(grpc.workerTokens()).enabled());
+            return r;
+        });
+    }
+}
