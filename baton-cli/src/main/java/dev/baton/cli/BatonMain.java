@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 WorkflowCommand.class,
                 ServerCommand.class,
                 DemoCommand.class,
+                WorkerCommand.class,
                 dev.baton.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
@@ -42,6 +43,7 @@ import java.util.concurrent.Callable;
                 "  baton run --follow specs/nightly.yaml",
                 "  baton workflow list --status RUNNING",
                 "  baton workflow show wf-7f3a",
+                "  baton worker --server baton-host:9090 --token $TOKEN --capacity 4",
                 "  BATON_SERVER=http://ci-host:3000 baton workflow list -o json",
                 "",
                 "Environment: BATON_SERVER (server URL), BATON_TOKEN (API token), PORT (local server port)."})

@@ -10,9 +10,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,25 +18,10 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 public class GrpcConfiguration {
 
-    /**
-     * The embedded worker's identity. With tokens configured it gets its own random token, so the in-process
-     * path is checked exactly like a remote worker's.
-     */
-    public record LocalWorkerIdentity(String workerId, String token) {
-    }
-
     @Bean
-    LocalWorkerIdentity localWorkerIdentity(GrpcProperties grpc) {
-        WorkerTokens configured = WorkerTokens.parse(grpc.workerTokens());
-        if (!configured.enabled()) return new LocalWorkerIdentity("local", null);
-        byte[] secret = new byte[24];
-        new SecureRandom().nextBytes(secret);
-        return new LocalWorkerIdentity("local", HexFormat.of().formatHex(secret));
-    }
-
-    @Bean
-    TokenAuthInterceptor workerTokenInterceptor(GrpcProperties grpc, LocalWorkerIdentity local, MeterRegistry meters) {
+    TokenAuthInterceptor workerTokenInterceptor(GrpcProperties grpc, DispatchConfiguration.LocalWorkerToken local, MeterRegistry meters) {
         WorkerTokens tokens = WorkerTokens.parse(grpc.workerTokens());
+        // The embedded worker gets a random token of its own: the in-process path is checked like a remote worker's.
         if (tokens.enabled()) tokens = tokens.with(local.workerId(), local.token());
         TokenAuthInterceptor interceptor = new TokenAuthInterceptor(tokens);
         FunctionCounter.builder("grpc.auth.rejected", interceptor, TokenAuthInterceptor::rejected)
@@ -48,7 +31,7 @@ public class GrpcConfiguration {
 
     @Bean
     GrpcServerLifecycle grpcServer(GrpcProperties grpc, ObjectProvider<BindableService> services, TokenAuthInterceptor auth) {
-        return new GrpcServerLifecycle(grpc, services.orderedStream().toList(), auth, GrpcServerLifecycle.IN_PROCESS_NAME);
+        return new GrpcServerLifecycle(grpc, services.orderedStream().toList(), auth, dev.baton.dispatch.LocalWorker.IN_PROCESS_NAME);
     }
 
     @Bean

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gRPC server: the network port workers connect to, and an in-process twin named {@link #IN_PROCESS_NAME}
+ * The gRPC server: the network port workers connect to, and an in-process twin (named {@code LocalWorker.IN_PROCESS_NAME})
  * for the server's own embedded worker, both with the same services and the same token check.
  *
  * <p>Starts before the engine (the embedded worker must be able to register before workflows resume) and
@@ -26,8 +26,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class GrpcServerLifecycle implements SmartLifecycle {
 
-    /** Name of the in-process server the embedded worker connects to. */
-    static final String IN_PROCESS_NAME = "baton-local";
     /** Stops after the engine ({@link SmartLifecycle#DEFAULT_PHASE}) and after the web server's graceful phase. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
     private static final long DRAIN_SECONDS = 5;

@@ -116,9 +116,13 @@ public class ServerConfiguration {
         return registry;
     }
 
+    /** BATON_DISPATCH=local: agents are processes of this server; remote/embedded: they run on workers. */
     @Bean
-    AgentLauncher agentLauncher(AgentProcessRegistry registry) {
-        return new ProcessAgentLauncher(registry);
+    AgentLauncher agentLauncher(AgentProcessRegistry registry, DispatchProperties dispatch, dev.baton.dispatch.WorkerRegistry workers,
+                                dev.baton.dispatch.RemoteSessions sessions, dev.baton.dispatch.DispatchSettings settings,
+                                dev.baton.dispatch.DispatchMetrics metrics) {
+        if (dispatch.mode() == DispatchProperties.Mode.LOCAL) return new ProcessAgentLauncher(registry);
+        return new dev.baton.dispatch.RemoteAgentLauncher(workers, sessions, settings, metrics);
     }
 
     /** BATON_AGENT_PROFILES, else {@code <data>/agents.yaml}, else the shipped examples. */

@@ -80,7 +80,7 @@ class HealthEndpointsTest {
         JsonNode checks = ready.get("checks");
         List<String> names = new ArrayList<>();
         checks.propertyNames().forEach(names::add);
-        assertThat(names).containsExactlyInAnyOrder("database", "gitClient", "mcpServers", "eventBus", "fileSystem", "pingBus", "specWatcher", "grpc");
+        assertThat(names).containsExactlyInAnyOrder("database", "gitClient", "mcpServers", "eventBus", "fileSystem", "pingBus", "specWatcher", "grpc", "workers");
         for (String name : names) {
             JsonNode check = checks.get(name);
             assertThat(check.get("status").asString()).as(name + ": " + check).isEqualTo("UP");
@@ -89,6 +89,7 @@ class HealthEndpointsTest {
         assertThat(checks.get("gitClient").get("detail").asString()).contains("git version");
         assertThat(checks.get("eventBus").get("type").asString()).isEqualTo("in-process");
         assertThat(checks.get("mcpServers").has("activeConnections")).isTrue();
+        assertThat(checks.get("workers").get("connected").isNumber()).isTrue();
         for (String root : List.of("worktreeRoot", "workflowRoot")) {
             JsonNode fs = checks.get("fileSystem").get(root);
             assertThat(fs.get("available").asBoolean()).as(root).isTrue();

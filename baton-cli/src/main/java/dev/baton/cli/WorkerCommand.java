@@ -1,0 +1,110 @@
+package dev.baton.cli;
+
+import dev.baton.agent.process.ProcessAgentLauncher;
+import dev.baton.worker.DebugAgentLogSink;
+import dev.baton.worker.WorkerRuntime;
+import dev.baton.worker.WorkerSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Runs agents for a Baton server on this machine: connects to the server's gRPC port, registers with its",
+                "labels and capacity, heartbeats, runs the agents the server assigns (the same runner as the server) and",
+                "reconnects forever with backoff; agents keep running across a short disconnect.",
+                "Stops on SIGTERM or Ctrl-C, stopping its agents gracefully first."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  baton worker --server baton.example.com:9090 --token $TOKEN --labels gpu=no,zone=eu --capacity 4",
+                "  BATON_WORKER_SERVER=localhost:9090 BATON_WORKER_TOKEN=... baton worker --id build-box-1",
+                "",
+                "Environment: BATON_WORKER_SERVER, BATON_WORKER_TOKEN; POD_NAME, POD_NAMESPACE, NODE_NAME (copied onto every log line);",
+                "LOG_LEVEL (default info)."})
+public class WorkerCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "The server's gRPC address (env BATON_WORKER_SERVER).")
+    private String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "This worker's token (env BATON_WORKER_TOKEN); omit when the server checks none.")
+    private String token;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Worker id (default: host name + pid).")
+    private String id;
+
+    @Option(names = "--labels", paramLabel = "K=V,...", description = "Labels; agent=<profile> takes only that agent profile.")
+    private String labels;
+
+    @Option(names = "--capacity", paramLabel = "N", defaultValue = "1", description = "Agents run at once (default ${DEFAULT-VALUE}).")
+    private int capacity;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate (or CA) to trust: connects with TLS.")
+    private Path tlsCert;
+
+    private final CliEnvironment environment;
+    /** Tests stop the worker through the runtime they receive here, instead of a signal. */
+    Consumer<WorkerRuntime> onStarted = runtime -> { };
+
+    public WorkerCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        WorkerSettings settings = settings();
+        quietLogging(environment.variable("LOG_LEVEL"));
+        WorkerRuntime runtime = WorkerRuntime.overNetwork(settings, new ProcessAgentLauncher(), new DebugAgentLogSink(), new SimpleMeterRegistry());
+        Thread hook = new Thread(runtime::close, "worker-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        spec.commandLine().getErr().println("baton worker " + settings.workerId() + " connecting to " + settings.server()
+                + " (capacity " + settings.capacity() + (settings.tlsCert() != null ? ", TLS" : "") + ")");
+        runtime.start();
+        onStarted.accept(runtime);
+        runtime.awaitClosed();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what closed it
+        }
+        return ExitCodes.OK;
+    }
+
+    WorkerSettings settings() {
+        String target = server != null ? server : environment.variable("BATON_WORKER_SERVER");
+        if (target == null) throw usage("the server address is required: --server host:port or BATON_WORKER_SERVER");
+        if (target.contains("://")) throw usage("--server takes host:port (the gRPC port), not a URL: " + target);
+        String t = token != null ? token : environment.variable("BATON_WORKER_TOKEN");
+        if (capacity < 1) throw usage("--capacity must be at least 1, got " + capacity);
+        if (tlsCert != null && !Files.isReadable(tlsCert)) throw usage("--tls-cert " + tlsCert + " is not a readable file");
+        Map<String, String> parsedLabels;
+        try {
+            parsedLabels = WorkerSettings.parseLabels(labels);
+        } catch (IllegalArgumentException e) {
+            throw usage("--labels: " + e.getMessage());
+        }
+        return new WorkerSettings(target, t, id != null ? id : WorkerSettings.defaultWorkerId(), parsedLabels, capacity, tlsCert)
+                .withMetadata(WorkerSettings.metadataFromEnvironment(environment.env()));
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** Without Spring nothing configures Logback, whose default prints DEBUG: use LOG_LEVEL (default info). */
+    private static void quietLogging(String level) {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.toLevel(level, ch.qos.logback.classic.Level.INFO));
+        }
+    }
+}

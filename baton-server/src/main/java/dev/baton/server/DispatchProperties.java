@@ -1,0 +1,22 @@
+package dev.baton.server;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where agents run; defaults in application.yml.
+ *
+ * @param mode                BATON_DISPATCH: {@code local} (agents are processes of the server, no worker),
+ *                            {@code remote} (agents run on connected {@code baton worker}s), {@code embedded}
+ *                            (as remote, plus the server's own in-process worker with AGENT_MAX_CONCURRENT slots)
+ * @param heartbeatIntervalMs WORKER_HEARTBEAT_INTERVAL_MS: announced to workers
+ * @param heartbeatExpiryMs   WORKER_HEARTBEAT_EXPIRY_MS: a worker silent this long is dropped, its tasks re-queued
+ */
+@Validated
+@ConfigurationProperties("dispatch")
+public record DispatchProperties(@NotNull Mode mode, @Min(100) long heartbeatIntervalMs, @Min(200) long heartbeatExpiryMs) {
+
+    public enum Mode { LOCAL, REMOTE, EMBEDDED }
+}

@@ -1,0 +1,135 @@
+package dev.baton.dispatch;
+
+import dev.baton.agent.AgentResult;
+import dev.baton.agent.AgentResult.Outcome;
+import dev.baton.agent.AgentSession;
+import dev.baton.grpc.WorkerTokens;
+import dev.baton.worker.WorkerRuntime;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A worker that goes silent past the expiry is dropped and its running task re-queued on another worker;
+ * a worker that reconnects quickly keeps its sessions. Expiry is decided by {@link HeartbeatExpiry#sweep()}
+ * with a clock the test moves, so nothing here depends on timing.
+ */
+class HeartbeatExpiryTest {
+    static final Duration START = Duration.ofSeconds(20);
+
+    DispatchFixture f;
+    @TempDir
+    Path workspace;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new DispatchFixture(WorkerTokens.none());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        f.close();
+    }
+
+    private static CompletableFuture<AgentResult> queryAsync(AgentSession session, String taskId, String query) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return session.query(taskId, query);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** The agent of this JVM's workers is running a {@code sleep}. */
+    private static boolean agentSleeping() {
+        return ProcessHandle.current().descendants().anyMatch(p -> p.info().commandLine().orElse("").contains("sleep"));
+    }
+
+    @Test
+    void anExpiredWorkersRunningTaskIsReQueuedOnAnotherWorker() throws Exception {
+        ManagedChannel toA = NettyChannelBuilder.forTarget(f.target()).usePlaintext().build();
+        WorkerRuntime a = f.worker("worker-a", null, 1, toA);
+        await().atMost(Duration.ofSeconds(20)).until(a::connected);
+        AgentSession session = f.launcher.start(DispatchFixture.start("scripted", workspace, START, Duration.ofSeconds(60)));
+        assertThat(f.registry.worker("worker-a").orElseThrow().load()).isEqualTo(1);
+        WorkerRuntime b = f.worker("worker-b", null, 1);
+        await().atMost(Duration.ofSeconds(20)).until(b::connected);
+
+        CompletableFuture<AgentResult> answer = queryAsync(session, "t1", "sleep 3\nenv BATON_WORKER_ID");
+        await().atMost(Duration.ofSeconds(20)).until(HeartbeatExpiryTest::agentSleeping);
+
+        toA.shutdownNow(); // worker A falls silent: its answer can never arrive
+        f.clock.advance(Duration.ofSeconds(20));
+        ConnectedWorker workerB = f.registry.worker("worker-b").orElseThrow();
+        await().atMost(Duration.ofSeconds(20)).until(() -> workerB.lastSeen().equals(f.clock.instant()));
+
+        assertThat(f.expiry.sweep()).extracting(ConnectedWorker::id).containsExactly("worker-a");
+
+        AgentResult r = answer.get();
+        assertThat(r.outcome()).as(String.valueOf(r.error())).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(r.output()).contains("BATON_WORKER_ID=worker-b");
+        assertThat(f.meters.get("worker.expired").counter().count()).isEqualTo(1.0);
+        assertThat(f.meters.get("task.requeued").counter().count()).isEqualTo(1.0);
+        assertThat(f.registry.worker("worker-a")).isEmpty();
+        // Later queries of the session run on worker B too.
+        assertThat(session.query("t2", "env BATON_WORKER_ID").output()).contains("BATON_WORKER_ID=worker-b");
+        session.stop();
+    }
+
+    @Test
+    void withNoWorkerLeftTheReQueuedTaskTimesOut() throws Exception {
+        ManagedChannel toA = NettyChannelBuilder.forTarget(f.target()).usePlaintext().build();
+        WorkerRuntime a = f.worker("worker-a", null, 1, toA);
+        await().atMost(Duration.ofSeconds(20)).until(a::connected);
+        AgentSession session = f.launcher.start(DispatchFixture.start("scripted", workspace, START, Duration.ofSeconds(2)));
+        CompletableFuture<AgentResult> answer = queryAsync(session, "t1", "sleep 30");
+        await().atMost(Duration.ofSeconds(20)).until(HeartbeatExpiryTest::agentSleeping);
+
+        toA.shutdownNow();
+        f.clock.advance(Duration.ofSeconds(20));
+        assertThat(f.expiry.sweep()).hasSize(1);
+
+        AgentResult r = answer.get();
+        assertThat(r.outcome()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(r.error()).contains("no worker");
+        session.stop();
+    }
+
+    @Test
+    void aWorkerThatReconnectsBeforeTheExpiryKeepsItsSessionAndItsAnswerArrives() throws Exception {
+        try (CuttableProxy proxy = new CuttableProxy(f.server.getPort())) {
+            ManagedChannel viaProxy = NettyChannelBuilder.forTarget(proxy.target()).usePlaintext().build();
+            WorkerRuntime a = f.worker("worker-a", null, 1, viaProxy);
+            await().atMost(Duration.ofSeconds(20)).until(a::connected);
+            AgentSession session = f.launcher.start(DispatchFixture.start("scripted-session", workspace, START, Duration.ofSeconds(60)));
+            long pid = session.pid().orElseThrow();
+
+            CompletableFuture<AgentResult> answer = queryAsync(session, "t1", "sleep 2\necho survived the cut");
+            await().atMost(Duration.ofSeconds(20)).until(HeartbeatExpiryTest::agentSleeping);
+            proxy.cut();
+            await().atMost(Duration.ofSeconds(20)).until(() -> f.registry.online() == 0 || !a.connected());
+
+            AgentResult r = answer.get();
+            assertThat(r.outcome()).as(String.valueOf(r.error())).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(r.output()).contains("survived the cut");
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.connected() && f.registry.online() == 1);
+            // Same process: nothing was re-queued or restarted.
+            assertThat(f.expiry.sweep()).isEmpty();
+            assertThat(f.meters.get("task.requeued").counter().count()).isZero();
+            assertThat(session.pid()).hasValue(pid);
+            assertThat(session.query("t2", "echo still here").output()).contains("still here");
+            session.stop();
+        }
+    }
+}
