@@ -224,6 +224,7 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
                 released++;
             }
             ackedSequence = acked;
+            storePendingGap(); // room again: the record of the newest drops goes in line
             notifyAll();
         }
         metrics.acked.increment(released);
@@ -236,6 +237,7 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
         long target = lastSequence;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (ackedSequence < target) {
+            storePendingGap();
             long left = deadline - System.nanoTime();
             if (left <= 0) return false;
             wait(Math.max(1, left / 1_000_000));
