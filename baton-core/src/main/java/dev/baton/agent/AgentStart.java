@@ -27,6 +27,16 @@ public record AgentStart(AgentProfile profile, Path workspace, String model, Map
     public interface OutputListener {
         void line(String taskId, Source source, String line);
 
+        /**
+         * One line as read, or one piece of a line longer than 64 KiB: {@code partial} is true on every piece but
+         * the last. Control characters other than tab arrive escaped ({@code \\u0000} style) and invalid UTF-8 as
+         * U+FFFD, so the text is printable. Called on the reading thread as soon as the line is read, so a
+         * timestamp taken here is the time it was read. Listeners that do not care about pieces inherit this.
+         */
+        default void line(String taskId, Source source, String line, boolean partial) {
+            line(taskId, source, line);
+        }
+
         OutputListener NONE = (taskId, source, line) -> { };
     }
 

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * One running agent process: its stdout and stderr pumped line by line from the moment it starts, its
@@ -22,13 +21,13 @@ final class AgentProcess {
     /** Set when Baton stops the process: its exit is then no crash. */
     private volatile boolean killed;
 
-    private AgentProcess(Process process, Consumer<String> onStdout, Consumer<String> onStderr) {
+    private AgentProcess(Process process, LinePump.Sink onStdout, LinePump.Sink onStderr) {
         this.process = process;
         this.stderrTail = new LineTail();
         this.stdout = LinePump.start("agent-" + process.pid() + "-stdout", process.getInputStream(), onStdout);
-        this.stderr = LinePump.start("agent-" + process.pid() + "-stderr", process.getErrorStream(), line -> {
+        this.stderr = LinePump.start("agent-" + process.pid() + "-stderr", process.getErrorStream(), (line, partial) -> {
             stderrTail.add(line);
-            onStderr.accept(line);
+            onStderr.line(line, partial);
         });
     }
 
@@ -39,7 +38,7 @@ final class AgentProcess {
      * @throws IOException when the program cannot be executed (not found, not executable, no workspace)
      */
     static AgentProcess start(List<String> argv, Path workspace, Map<String, String> env,
-                              Consumer<String> onStdout, Consumer<String> onStderr,
+                              LinePump.Sink onStdout, LinePump.Sink onStderr,
                               AgentProcessRegistry registry, String workflowId) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(workspace.toFile());
         builder.environment().putAll(env);

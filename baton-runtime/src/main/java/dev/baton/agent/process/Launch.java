@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** What every process of one {@link AgentStart} shares: argv template values, environment, registry. */
 final class Launch {
@@ -62,7 +61,12 @@ final class Launch {
     }
 
     void output(String taskId, AgentStart.Source source, String line) {
-        start.output().line(taskId, source, line);
+        output(taskId, source, line, false);
+    }
+
+    /** Hands a line (or a piece of a long one) to the start's listener, made printable for log storage. */
+    void output(String taskId, AgentStart.Source source, String line, boolean partial) {
+        start.output().line(taskId, source, PrintableText.escapeControls(line), partial);
     }
 
     /**
@@ -90,7 +94,7 @@ final class Launch {
         return Path.of(program).toAbsolutePath().normalize().toString();
     }
 
-    AgentProcess spawn(List<String> argv, Consumer<String> onStdout, Consumer<String> onStderr) throws IOException {
+    AgentProcess spawn(List<String> argv, LinePump.Sink onStdout, LinePump.Sink onStderr) throws IOException {
         if (!Files.isDirectory(start.workspace())) {
             throw new IOException("workspace " + start.workspace() + " is not a directory");
         }

@@ -39,11 +39,11 @@ final class OneshotSession extends ProcessSession {
         AgentProcess process;
         try {
             process = launch.spawn(argv,
-                    line -> {
+                    (line, partial) -> {
                         output.appendLine(line);
-                        launch.output(taskId, Source.STDOUT, line);
+                        launch.output(taskId, Source.STDOUT, line, partial);
                     },
-                    line -> launch.output(taskId, Source.STDERR, line));
+                    (line, partial) -> launch.output(taskId, Source.STDERR, line, partial));
         } catch (IOException e) {
             return Results.startFailed(Results.NO_EXIT_CODE, launch.cannotStart(argv, e), "", since(startedNanos));
         }

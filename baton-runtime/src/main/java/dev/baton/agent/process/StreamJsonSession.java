@@ -138,8 +138,8 @@ final class StreamJsonSession extends ProcessSession {
         List<String> argv = launch.argv(null);
         AtomicReference<Incarnation> self = new AtomicReference<>();
         AgentProcess process = launch.spawn(argv,
-                line -> onStdout(self.get(), line),
-                line -> launch.output(taskId, Source.STDERR, line));
+                (line, partial) -> onStdout(self.get(), line, partial),
+                (line, partial) -> launch.output(taskId, Source.STDERR, line, partial));
         Incarnation started = new Incarnation(process);
         self.set(started);
         incarnation = started;
@@ -151,8 +151,8 @@ final class StreamJsonSession extends ProcessSession {
         return started;
     }
 
-    private void onStdout(Incarnation from, String line) {
-        launch.output(taskId, Source.STDOUT, line);
+    private void onStdout(Incarnation from, String line, boolean partial) {
+        launch.output(taskId, Source.STDOUT, line, partial);
         Pending query = pending;
         if (from == null || from != incarnation || query == null) return;
         StreamJson.resultLine(line).ifPresent(result -> {
