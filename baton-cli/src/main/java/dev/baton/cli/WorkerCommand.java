@@ -1,9 +1,11 @@
 package dev.baton.cli;
 
 import dev.baton.agent.process.ProcessAgentLauncher;
-import dev.baton.worker.DebugAgentLogSink;
+import dev.baton.grpc.GrpcChannels;
+import dev.baton.worker.Worker;
 import dev.baton.worker.WorkerRuntime;
 import dev.baton.worker.WorkerSettings;
+import dev.baton.worker.logs.SpoolSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -14,6 +16,8 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -52,6 +56,18 @@ public class WorkerCommand implements Callable<Integer> {
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate (or CA) to trust: connects with TLS.")
     private Path tlsCert;
 
+    @Option(names = "--spool-dir", paramLabel = "DIR",
+            description = "Where log lines wait for the server (env BATON_WORKER_SPOOL_DIR; default ./worker-spool/<id>). Keep it across restarts: lines not yet acknowledged are sent on the next start.")
+    private Path spoolDir;
+
+    @Option(names = "--spool-memory-bytes", paramLabel = "BYTES",
+            description = "Log lines held in memory before they spill to disk (env BATON_WORKER_SPOOL_MEMORY_BYTES; default 8 MiB).")
+    private Long spoolMemoryBytes;
+
+    @Option(names = "--spool-disk-bytes", paramLabel = "BYTES",
+            description = "Most spilled bytes on disk; beyond it the oldest unsent lines are dropped and replaced by a gap record (env BATON_WORKER_SPOOL_DISK_BYTES; default 1 GiB).")
+    private Long spoolDiskBytes;
+
     private final CliEnvironment environment;
     /** Tests stop the worker through the runtime they receive here, instead of a signal. */
     Consumer<WorkerRuntime> onStarted = runtime -> { };
@@ -64,20 +80,56 @@ public class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         WorkerSettings settings = settings();
         quietLogging(environment.variable("LOG_LEVEL"));
-        WorkerRuntime runtime = WorkerRuntime.overNetwork(settings, new ProcessAgentLauncher(), new DebugAgentLogSink(), new SimpleMeterRegistry());
-        Thread hook = new Thread(runtime::close, "worker-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Path spool = spoolDirectory(settings.workerId());
         spec.commandLine().getErr().println("baton worker " + settings.workerId() + " connecting to " + settings.server()
-                + " (capacity " + settings.capacity() + (settings.tlsCert() != null ? ", TLS" : "") + ")");
-        runtime.start();
-        onStarted.accept(runtime);
-        runtime.awaitClosed();
+                + " (capacity " + settings.capacity() + (settings.tlsCert() != null ? ", TLS" : "") + "; log spool " + spool + ")");
+        Worker worker = Worker.start(settings,
+                () -> GrpcChannels.toServer(settings.server(), settings.tlsCert(), GrpcChannels.DEFAULT_MAX_MESSAGE_BYTES),
+                new ProcessAgentLauncher(), spool, spoolSettings(), DRAIN_TIMEOUT, new SimpleMeterRegistry(), Clock.systemUTC());
+        Thread hook = new Thread(worker::close, "worker-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        onStarted.accept(worker.runtime());
+        worker.runtime().awaitClosed();
+        worker.close(); // a no-op when the hook is already doing it
+        worker.awaitClosed();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // the hook is what closed it
         }
         return ExitCodes.OK;
+    }
+
+    /** How long a stopping worker waits for the server to acknowledge its last log lines. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    private Path spoolDirectory(String workerId) {
+        if (spoolDir != null) return spoolDir.toAbsolutePath().normalize();
+        String env = environment.variable("BATON_WORKER_SPOOL_DIR");
+        Path base = env != null ? Path.of(env) : Path.of("worker-spool");
+        return base.resolve(workerId.replaceAll("[^A-Za-z0-9._-]", "_")).toAbsolutePath().normalize();
+    }
+
+    SpoolSettings spoolSettings() {
+        SpoolSettings s = SpoolSettings.defaults();
+        long memory = bytes("--spool-memory-bytes", spoolMemoryBytes, "BATON_WORKER_SPOOL_MEMORY_BYTES", s.memoryCapBytes());
+        long disk = bytes("--spool-disk-bytes", spoolDiskBytes, "BATON_WORKER_SPOOL_DISK_BYTES", s.diskCapBytes());
+        try {
+            return s.withMemoryCap(memory).withDiskCap(disk, Math.min(s.segmentBytes(), Math.max(1, disk / 4)));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private long bytes(String option, Long given, String variable, long fallback) {
+        if (given != null) return given;
+        String env = environment.variable(variable);
+        if (env == null || env.isBlank()) return fallback;
+        try {
+            return Long.parseLong(env.trim());
+        } catch (NumberFormatException e) {
+            throw usage(variable + "=" + env + " is not a number of bytes (" + option + ")");
+        }
     }
 
     WorkerSettings settings() {

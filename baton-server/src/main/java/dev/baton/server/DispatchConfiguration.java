@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import dev.baton.agent.process.AgentProcessRegistry;
 import dev.baton.agent.process.ProcessAgentLauncher;
+import dev.baton.engine.DataLayout;
 import dev.baton.dispatch.DispatchMetrics;
 import dev.baton.dispatch.DispatchSettings;
 import dev.baton.dispatch.HeartbeatExpiry;
@@ -10,7 +11,6 @@ import dev.baton.dispatch.RemoteSessions;
 import dev.baton.dispatch.WorkerControlService;
 import dev.baton.dispatch.WorkerRegistry;
 import dev.baton.ops.health.ReadinessChecks;
-import dev.baton.worker.DebugAgentLogSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -74,9 +74,10 @@ public class DispatchConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnProperty(name = "dispatch.mode", havingValue = "embedded")
-    LocalWorker localWorker(LocalWorkerToken token, EngineProperties.Agent agent, AgentProcessRegistry processes, MeterRegistry meters) {
+    LocalWorker localWorker(LocalWorkerToken token, EngineProperties.Agent agent, AgentProcessRegistry processes, DataLayout layout,
+                            MeterRegistry meters, Clock clock) {
         return new LocalWorker(LocalWorker.IN_PROCESS_NAME, token.token(), agent.maxConcurrent(), new ProcessAgentLauncher(processes),
-                new DebugAgentLogSink(), meters);
+                layout.dataDir().resolve("worker-spool").resolve(LocalWorker.WORKER_ID), meters, clock);
     }
 
     /** /ready: UP with the number of connected workers (zero is not an error: agents wait for one). */

@@ -5,7 +5,6 @@ import dev.baton.agent.AgentSession;
 import dev.baton.agent.process.ProcessAgentLauncher;
 import dev.baton.grpc.TokenAuthInterceptor;
 import dev.baton.grpc.WorkerTokens;
-import dev.baton.worker.DebugAgentLogSink;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -25,6 +24,9 @@ class LocalWorkerTest {
     @TempDir
     Path workspace;
 
+    @TempDir
+    Path spool;
+
     @Test
     void theEmbeddedWorkerRegistersWithItsTokenAndRunsAgents() throws Exception {
         WorkerRegistry registry = new WorkerRegistry(Clock.systemUTC());
@@ -37,7 +39,7 @@ class LocalWorkerTest {
         Server server = InProcessServerBuilder.forName(name)
                 .addService(ServerInterceptors.intercept(new WorkerControlService(registry, sessions, settings, metrics, "test"), new TokenAuthInterceptor(tokens)))
                 .build().start();
-        try (LocalWorker local = new LocalWorker(name, token, 3, new ProcessAgentLauncher(), new DebugAgentLogSink(), new SimpleMeterRegistry()).start()) {
+        try (LocalWorker local = new LocalWorker(name, token, 3, new ProcessAgentLauncher(), spool, new SimpleMeterRegistry(), Clock.systemUTC()).start()) {
             await().atMost(Duration.ofSeconds(20)).until(local::connected);
             assertThat(registry.worker(LocalWorker.WORKER_ID).orElseThrow().capacity()).isEqualTo(3);
             RemoteAgentLauncher launcher = new RemoteAgentLauncher(registry, sessions, settings, metrics);
