@@ -199,7 +199,8 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
-    private static void validate(AppendBatch batch) {
+    /** Throws IllegalArgumentException naming the field when a batch cannot be stored (ids that could leave the folder). */
+    public static void validate(AppendBatch batch) {
         if (batch.workerId() == null || !Ids.isSafe(batch.workerId())) {
             throw new IllegalArgumentException("worker_id '" + batch.workerId() + "' is not usable (letters, digits, '.', '_', '-')");
         }
