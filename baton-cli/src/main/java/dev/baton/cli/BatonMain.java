@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
         subcommands = {
                 RunCommand.class,
                 WorkflowCommand.class,
+                LogsCommand.class,
                 ServerCommand.class,
                 DemoCommand.class,
                 WorkerCommand.class,
@@ -44,6 +45,7 @@ import java.util.concurrent.Callable;
                 "  baton workflow list --status RUNNING",
                 "  baton workflow show wf-7f3a",
                 "  baton worker --server baton-host:9090 --token $TOKEN --capacity 4",
+                "  baton logs wf-7f3a -f",
                 "  BATON_SERVER=http://ci-host:3000 baton workflow list -o json",
                 "",
                 "Environment: BATON_SERVER (server URL), BATON_TOKEN (API token), PORT (local server port)."})

@@ -147,6 +147,40 @@ public final class BatonClient implements AutoCloseable {
         return new Reply<>(List.copyOf(events), array);
     }
 
+    /** {@code GET /workflows/{id}/logs}: a page of stored lines after offset {@code after}. */
+    public Reply<LogPageView> logs(String id, LogsQuery query, long after, int limit) {
+        String path = workflowPath(id) + "/logs" + queryString(query.params(after, limit));
+        return decode(send(request(path).GET().build()), LogPageView.class);
+    }
+
+    /**
+     * Opens the live log stream (SSE) of a workflow after offset {@code after} (sent as {@code Last-Event-ID}):
+     * stored lines first, then new ones as they arrive. No request timeout: it lasts until closed.
+     */
+    public LogEvents followLogs(String id, LogsQuery query, long after) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(server + API + workflowPath(id) + "/logs" + queryString(query.params(0, null))))
+                .header("Accept", "text/event-stream")
+                .header("User-Agent", userAgent)
+                .header("Last-Event-ID", Long.toString(after));
+        if (token != null) builder.header("Authorization", "Bearer " + token);
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(builder.GET().build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw new ServerUnreachableException(server, "connection refused", e);
+        } catch (IOException e) {
+            throw new ServerUnreachableException(server, Optional.ofNullable(e.getMessage()).orElse(e.toString()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerUnreachableException(server, "interrupted", e);
+        }
+        if (response.statusCode() >= 400) {
+            String body = response.body().collect(Collectors.joining("\n"));
+            throw new BatonApiException(response.statusCode(), problem(response.statusCode(), body), null);
+        }
+        return new LogEvents(server, response.body());
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(server + API + path))
                 .timeout(timeout)
@@ -178,17 +212,21 @@ public final class BatonClient implements AutoCloseable {
 
     /** The server's problem+json, or a stand-in built from a non-JSON error page (a proxy's, say). */
     private static Problem problem(HttpResponse<String> response) {
-        String body = response.body() == null ? "" : response.body().strip();
+        return problem(response.statusCode(), response.body());
+    }
+
+    private static Problem problem(int status, String text) {
+        String body = text == null ? "" : text.strip();
         if (body.startsWith("{")) {
             try {
                 Problem p = JSON.readValue(body, Problem.class);
-                return p.status() == null ? new Problem(p.type(), p.title(), response.statusCode(), p.detail(), p.code(), p.problems()) : p;
+                return p.status() == null ? new Problem(p.type(), p.title(), status, p.detail(), p.code(), p.problems()) : p;
             } catch (JacksonException ignored) {
                 // fall through: show the raw text instead
             }
         }
         String detail = body.isEmpty() ? null : body.lines().limit(3).collect(Collectors.joining(" "));
-        return new Problem(null, null, response.statusCode(), detail, null, List.of());
+        return new Problem(null, null, status, detail, null, List.of());
     }
 
     private <T> Reply<T> decode(HttpResponse<String> response, Class<T> type) {
