@@ -2,6 +2,7 @@ package dev.baton.cli;
 
 import dev.baton.agent.process.ProcessAgentLauncher;
 import dev.baton.grpc.GrpcChannels;
+import dev.baton.shared.SecretMasker;
 import dev.baton.worker.Worker;
 import dev.baton.worker.WorkerRuntime;
 import dev.baton.worker.WorkerSettings;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -32,7 +34,8 @@ import java.util.function.Consumer;
                 "  BATON_WORKER_SERVER=localhost:9090 BATON_WORKER_TOKEN=... baton worker --id build-box-1",
                 "",
                 "Environment: BATON_WORKER_SERVER, BATON_WORKER_TOKEN; POD_NAME, POD_NAMESPACE, NODE_NAME (copied onto every log line);",
-                "LOG_LEVEL (default info)."})
+                "LOG_LEVEL (default info); LOG_MASK_PATTERNS (extra regexes masked in agent output, as on the server);",
+                "BATON_WORKER_SPOOL_DIR, BATON_WORKER_SPOOL_MEMORY_BYTES, BATON_WORKER_SPOOL_DISK_BYTES."})
 public class WorkerCommand implements Callable<Integer> {
 
     @Spec
@@ -85,7 +88,7 @@ public class WorkerCommand implements Callable<Integer> {
                 + " (capacity " + settings.capacity() + (settings.tlsCert() != null ? ", TLS" : "") + "; log spool " + spool + ")");
         Worker worker = Worker.start(settings,
                 () -> GrpcChannels.toServer(settings.server(), settings.tlsCert(), GrpcChannels.DEFAULT_MAX_MESSAGE_BYTES),
-                new ProcessAgentLauncher(), spool, spoolSettings(), DRAIN_TIMEOUT, new SimpleMeterRegistry(), Clock.systemUTC());
+                new ProcessAgentLauncher(), spool, spoolSettings(), masker(), DRAIN_TIMEOUT, new SimpleMeterRegistry(), Clock.systemUTC());
         Thread hook = new Thread(worker::close, "worker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         onStarted.accept(worker.runtime());
@@ -108,6 +111,16 @@ public class WorkerCommand implements Callable<Integer> {
         String env = environment.variable("BATON_WORKER_SPOOL_DIR");
         Path base = env != null ? Path.of(env) : Path.of("worker-spool");
         return base.resolve(workerId.replaceAll("[^A-Za-z0-9._-]", "_")).toAbsolutePath().normalize();
+    }
+
+    /** The seed 001 masking rules plus LOG_MASK_PATTERNS (comma-separated regexes), as on the server. */
+    private SecretMasker masker() {
+        String extra = environment.variable("LOG_MASK_PATTERNS");
+        try {
+            return new SecretMasker(extra == null ? List.of() : List.of(extra.split(",")));
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw usage("LOG_MASK_PATTERNS: " + e.getDescription() + " in " + e.getPattern());
+        }
     }
 
     SpoolSettings spoolSettings() {

@@ -1,6 +1,7 @@
 package dev.baton.dispatch;
 
 import dev.baton.agent.AgentLauncher;
+import dev.baton.shared.SecretMasker;
 import dev.baton.worker.Worker;
 import dev.baton.worker.WorkerSettings;
 import dev.baton.worker.logs.SpoolSettings;
@@ -29,6 +30,7 @@ public final class LocalWorker implements AutoCloseable {
     private final String inProcessName;
     private final AgentLauncher launcher;
     private final Path spoolDir;
+    private final SecretMasker masker;
     private final MeterRegistry meters;
     private final Clock clock;
     private volatile Worker worker;
@@ -38,11 +40,13 @@ public final class LocalWorker implements AutoCloseable {
      *                 {@code WorkerTokens.with(WORKER_ID, token)}), else null
      * @param spoolDir where its log lines wait for the log store (kept across restarts)
      */
-    public LocalWorker(String inProcessName, String token, int capacity, AgentLauncher launcher, Path spoolDir, MeterRegistry meters, Clock clock) {
+    public LocalWorker(String inProcessName, String token, int capacity, AgentLauncher launcher, Path spoolDir, SecretMasker masker,
+                       MeterRegistry meters, Clock clock) {
         this.settings = new WorkerSettings(inProcessName, token, WORKER_ID, Map.of(), capacity, null);
         this.inProcessName = inProcessName;
         this.launcher = launcher;
         this.spoolDir = spoolDir;
+        this.masker = masker;
         this.meters = meters;
         this.clock = clock;
     }
@@ -57,7 +61,7 @@ public final class LocalWorker implements AutoCloseable {
     public synchronized LocalWorker start() {
         if (worker == null) {
             worker = Worker.start(settings, () -> InProcessChannelBuilder.forName(inProcessName).build(), launcher, spoolDir,
-                    SpoolSettings.defaults(), DRAIN_TIMEOUT, meters, clock);
+                    SpoolSettings.defaults(), masker, DRAIN_TIMEOUT, meters, clock);
         }
         return this;
     }

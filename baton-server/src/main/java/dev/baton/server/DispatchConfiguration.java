@@ -11,6 +11,8 @@ import dev.baton.dispatch.RemoteSessions;
 import dev.baton.dispatch.WorkerControlService;
 import dev.baton.dispatch.WorkerRegistry;
 import dev.baton.ops.health.ReadinessChecks;
+import dev.baton.ops.logging.LogMaskingProperties;
+import dev.baton.shared.SecretMasker;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -72,12 +74,20 @@ public class DispatchConfiguration {
         }
     }
 
-    @Bean(initMethod = "start", destroyMethod = "close")
-    @ConditionalOnProperty(name = "dispatch.mode", havingValue = "embedded")
+    @Bean
+    @ConditionalOnProperty(name = "dispatch.mode", havingValue = "embedded", matchIfMissing = true)
     LocalWorker localWorker(LocalWorkerToken token, EngineProperties.Agent agent, AgentProcessRegistry processes, DataLayout layout,
-                            MeterRegistry meters, Clock clock) {
+                            org.springframework.core.env.Environment environment, MeterRegistry meters, Clock clock) {
+        // Agent output is masked with the same rules and LOG_MASK_PATTERNS as the server's own log lines.
+        SecretMasker masker = new SecretMasker(LogMaskingProperties.from(environment).patterns());
         return new LocalWorker(LocalWorker.IN_PROCESS_NAME, token.token(), agent.maxConcurrent(), new ProcessAgentLauncher(processes),
-                layout.dataDir().resolve("worker-spool").resolve(LocalWorker.WORKER_ID), meters, clock);
+                layout.dataDir().resolve("worker-spool").resolve(LocalWorker.WORKER_ID), masker, meters, clock);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "dispatch.mode", havingValue = "embedded", matchIfMissing = true)
+    LocalWorkerLifecycle localWorkerLifecycle(LocalWorker worker) {
+        return new LocalWorkerLifecycle(worker);
     }
 
     /** /ready: UP with the number of connected workers (zero is not an error: agents wait for one). */

@@ -8,9 +8,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where agents run; defaults in application.yml.
  *
- * @param mode                BATON_DISPATCH: {@code local} (agents are processes of the server, no worker),
- *                            {@code remote} (agents run on connected {@code baton worker}s), {@code embedded}
- *                            (as remote, plus the server's own in-process worker with AGENT_MAX_CONCURRENT slots)
+ * @param mode                BATON_DISPATCH: {@code embedded} (the server's own in-process worker with
+ *                            AGENT_MAX_CONCURRENT slots, plus any connected {@code baton worker}) or {@code remote}
+ *                            (connected workers only). Either way the engine hands agents to workers over gRPC:
+ *                            there is no second, direct path.
  * @param heartbeatIntervalMs WORKER_HEARTBEAT_INTERVAL_MS: announced to workers
  * @param heartbeatExpiryMs   WORKER_HEARTBEAT_EXPIRY_MS: a worker silent this long is dropped, its tasks re-queued
  */
@@ -18,5 +19,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dispatch")
 public record DispatchProperties(@NotNull Mode mode, @Min(100) long heartbeatIntervalMs, @Min(200) long heartbeatExpiryMs) {
 
-    public enum Mode { LOCAL, REMOTE, EMBEDDED }
+    public enum Mode { EMBEDDED, REMOTE }
 }

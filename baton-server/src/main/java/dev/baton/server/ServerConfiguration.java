@@ -2,7 +2,6 @@ package dev.baton.server;
 
 import dev.baton.agent.AgentLauncher;
 import dev.baton.agent.process.AgentProcessRegistry;
-import dev.baton.agent.process.ProcessAgentLauncher;
 import dev.baton.agent.profile.AgentProfileLoader;
 import dev.baton.agent.profile.AgentProfiles;
 import dev.baton.engine.DataLayout;
@@ -116,12 +115,10 @@ public class ServerConfiguration {
         return registry;
     }
 
-    /** BATON_DISPATCH=local: agents are processes of this server; remote/embedded: they run on workers. */
+    /** Agents always run on workers (the embedded one by default), over the worker control stream. */
     @Bean
-    AgentLauncher agentLauncher(AgentProcessRegistry registry, DispatchProperties dispatch, dev.baton.dispatch.WorkerRegistry workers,
-                                dev.baton.dispatch.RemoteSessions sessions, dev.baton.dispatch.DispatchSettings settings,
-                                dev.baton.dispatch.DispatchMetrics metrics) {
-        if (dispatch.mode() == DispatchProperties.Mode.LOCAL) return new ProcessAgentLauncher(registry);
+    AgentLauncher agentLauncher(dev.baton.dispatch.WorkerRegistry workers, dev.baton.dispatch.RemoteSessions sessions,
+                                dev.baton.dispatch.DispatchSettings settings, dev.baton.dispatch.DispatchMetrics metrics) {
         return new dev.baton.dispatch.RemoteAgentLauncher(workers, sessions, settings, metrics);
     }
 

@@ -39,7 +39,7 @@ class LocalWorkerTest {
         Server server = InProcessServerBuilder.forName(name)
                 .addService(ServerInterceptors.intercept(new WorkerControlService(registry, sessions, settings, metrics, "test"), new TokenAuthInterceptor(tokens)))
                 .build().start();
-        try (LocalWorker local = new LocalWorker(name, token, 3, new ProcessAgentLauncher(), spool, new SimpleMeterRegistry(), Clock.systemUTC()).start()) {
+        try (LocalWorker local = new LocalWorker(name, token, 3, new ProcessAgentLauncher(), spool, dev.baton.shared.SecretMasker.defaults(), new SimpleMeterRegistry(), Clock.systemUTC()).start()) {
             await().atMost(Duration.ofSeconds(20)).until(local::connected);
             assertThat(registry.worker(LocalWorker.WORKER_ID).orElseThrow().capacity()).isEqualTo(3);
             RemoteAgentLauncher launcher = new RemoteAgentLauncher(registry, sessions, settings, metrics);

@@ -110,7 +110,7 @@ final class AssignedAgents {
                     Path.of(m.getWorkspace()), AgentMessages.emptyToNull(m.getModel()), env,
                     AgentMessages.millisOrNull(m.getStartTimeoutMs()), AgentMessages.millisOrNull(m.getQueryTimeoutMs()),
                     AgentMessages.millisOrNull(m.getStopTimeoutMs()),
-                    (taskId, source, line) -> sink.line(m.getWorkflowId(), taskId == null ? "" : taskId, source, line, false));
+                    dev.baton.worker.logs.LogSinkListener.of(sink, m.getWorkflowId()));
             AgentSession session = launcher.start(start);
             a.session = session;
             log.info("worker {} started agent '{}' session {} for workflow {} (correlation {})", workerId, m.getProfile().getName(), id,

@@ -1,7 +1,9 @@
 package dev.baton.worker;
 
 import dev.baton.agent.AgentLauncher;
+import dev.baton.shared.SecretMasker;
 import dev.baton.worker.logs.LogShipper;
+import dev.baton.worker.logs.MaskingLogSink;
 import dev.baton.worker.logs.LogSpool;
 import dev.baton.worker.logs.ShipperSettings;
 import dev.baton.worker.logs.SpoolSettings;
@@ -49,10 +51,11 @@ public final class Worker implements AutoCloseable {
      *
      * @param channels     makes a new channel to the server each call (two are made: control and logs)
      * @param spoolDir     this worker's spool folder; keep it across restarts to resend what was not acknowledged
+     * @param masker       applied to every output line before it is spooled: secrets never leave the worker
      * @param drainTimeout how long {@link #close()} waits for the server to acknowledge the last lines
      */
     public static Worker start(WorkerSettings settings, Supplier<ManagedChannel> channels, AgentLauncher launcher, Path spoolDir,
-                               SpoolSettings spoolSettings, Duration drainTimeout, MeterRegistry meters, Clock clock) {
+                               SpoolSettings spoolSettings, SecretMasker masker, Duration drainTimeout, MeterRegistry meters, Clock clock) {
         LogSpool spool = LogSpool.open(spoolDir, spoolSettings, meters, clock);
         ManagedChannel logChannel = channels.get();
         ShipperSettings shipping = ShipperSettings.of(settings.workerId(), settings.token());
@@ -61,7 +64,7 @@ public final class Worker implements AutoCloseable {
                     shipping.maxBackoff(), shipping.maxBatchEntries(), shipping.maxBatchBytes());
         }
         LogShipper shipper = LogShipper.start(logChannel, spool, shipping, meters);
-        WorkerRuntime runtime = new WorkerRuntime(settings, channels.get(), launcher, spool, meters).start();
+        WorkerRuntime runtime = new WorkerRuntime(settings, channels.get(), launcher, new MaskingLogSink(spool, masker), meters).start();
         log.atInfo().addKeyValue("event", "WorkerStarted").addKeyValue("workerId", settings.workerId())
                 .addKeyValue("logStream", spool.streamId()).addKeyValue("spool", spoolDir.toString())
                 .log("worker {} started: capacity {}, log stream {} spooled in {}", settings.workerId(), settings.capacity(), spool.streamId(), spoolDir);

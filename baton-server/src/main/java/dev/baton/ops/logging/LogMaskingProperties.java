@@ -19,7 +19,7 @@ public record LogMaskingProperties(List<String> patterns) {
         patterns = patterns == null ? List.of() : patterns.stream().filter(p -> p != null && !p.isBlank()).toList();
     }
 
-    static LogMaskingProperties from(Environment environment) {
+    public static LogMaskingProperties from(Environment environment) {
         return Binder.get(environment).bind("logging.masking", LogMaskingProperties.class)
                 .orElseGet(() -> new LogMaskingProperties(List.of()));
     }

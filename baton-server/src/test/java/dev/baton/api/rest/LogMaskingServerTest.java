@@ -97,8 +97,12 @@ class LogMaskingServerTest {
         String log = output.getAll();
         // The paths under test were really taken.
         assertThat(log).contains("\"event\":\"AgentStarting\"", "\"OPENAI_API_KEY\":\"***\"", "\"DB_PASSWORD\":\"***\"",
-                "\"event\":\"QueryText\"", "\"event\":\"TaskFailed\"", "OPENAI_API_KEY=sk-p***", "DB_PASSWORD=***",
-                "https://***@github.com/acme/app.git");
+                "\"event\":\"QueryText\"", "\"event\":\"TaskFailed\"", "https://***@github.com/acme/app.git");
         SecretsCorpus.assertNoSecretIn(log);
+        // The agent's own output goes through the worker's log stream into the log store: masked on the worker.
+        String agentOutput = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.get("/api/v1/workflows/wf-secrets/logs?limit=10000").body(), body -> body.contains("DB_PASSWORD=***"));
+        assertThat(agentOutput).contains("OPENAI_API_KEY=sk-p***", "DB_PASSWORD=***");
+        SecretsCorpus.assertNoSecretIn(agentOutput);
     }
 }

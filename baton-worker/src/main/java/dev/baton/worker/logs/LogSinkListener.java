@@ -21,11 +21,11 @@ public final class LogSinkListener implements AgentStart.OutputListener {
 
     @Override
     public void line(String taskId, AgentStart.Source source, String line) {
-        sink.line(workflowId, taskId, source, line, false);
+        line(taskId, source, line, false);
     }
 
     @Override
     public void line(String taskId, AgentStart.Source source, String line, boolean partial) {
-        sink.line(workflowId, taskId, source, line, partial);
+        sink.line(workflowId, taskId == null ? "" : taskId, source, line, partial);
     }
 }
