@@ -44,16 +44,23 @@ import java.util.concurrent.Callable;
                 "  ping    latency from a spec write to 100 spec.changed subscribers: direct",
                 "          and watched (WatchService, Watchman), over NATS and in-process, and",
                 "          seed 000's Node.js Watchman → NATS bridge as the baseline. Starts its",
-                "          own nats-server; needs node/npm for the baseline. About 2 minutes."},
+                "          own nats-server; needs node/npm for the baseline. About 2 minutes.",
+                "  logs    worker log streaming (seed 004): lines/s and MiB/s from 8 workers",
+                "          into the durable log store, write → live stream latency at",
+                "          10,000 lines/s, the same with one unary call per line (baseline),",
+                "          and a real worker's RSS while 1 GiB of backlog spills to disk.",
+                "          Loopback, in this JVM plus one worker process. A few minutes."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./baton bench engine",
                 "  ./baton bench engine --parts overhead --works 4 --tasks-per-work 50",
                 "  ./baton bench engine --parts rss --idle-seconds 30",
                 "  ./baton bench ping",
-                "  ./baton bench ping --paths DIRECT,BASELINE --buses NATS --writes 2000"})
+                "  ./baton bench ping --paths DIRECT,BASELINE --buses NATS --writes 2000",
+                "  ./baton bench logs",
+                "  ./baton bench logs --log-parts THROUGHPUT,BASELINE --log-lines 200000"})
 public class BenchCommand implements Callable<Integer> {
-    static final List<String> NAMES = List.of("engine", "ping");
+    static final List<String> NAMES = List.of("engine", "ping", "logs");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /** The parts of {@code bench engine}. */
@@ -64,7 +71,7 @@ public class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The benchmark to run: engine or ping.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The benchmark to run: engine, ping or logs.")
     String name;
 
     @Option(names = "--parts", split = ",", paramLabel = "PART",
@@ -98,6 +105,9 @@ public class BenchCommand implements Callable<Integer> {
     @Mixin
     PingBenchOptions ping = new PingBenchOptions();
 
+    @Mixin
+    LogsBenchOptions logs = new LogsBenchOptions();
+
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Where the JSON and the log go (default: BATON_HOME/bench/out).")
     Path outDir;
 
@@ -112,6 +122,12 @@ public class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (name == null) throw usage("missing the benchmark NAME; available: " + String.join(", ", NAMES));
         if (!NAMES.contains(name)) throw usage("unknown benchmark '" + name + "'; available: " + String.join(", ", NAMES));
+        if (name.equals("logs")) {
+            LogsBench.Config config = logs.validated(this::usage);
+            Path root = projectRoot();
+            return new LogsBench(config, root, outDir(root), LocalDateTime.now(environment.clock()).format(STAMP), keepData,
+                    spec.commandLine().getOut()).run();
+        }
         if (name.equals("ping")) {
             PingPhase.Config config = ping.validated(this::usage);
             Path root = projectRoot();
