@@ -80,7 +80,7 @@ class HealthEndpointsTest {
         JsonNode checks = ready.get("checks");
         List<String> names = new ArrayList<>();
         checks.propertyNames().forEach(names::add);
-        assertThat(names).containsExactlyInAnyOrder("database", "gitClient", "mcpServers", "eventBus", "fileSystem", "pingBus", "specWatcher");
+        assertThat(names).containsExactlyInAnyOrder("database", "gitClient", "mcpServers", "eventBus", "fileSystem", "pingBus", "specWatcher", "logStore");
         for (String name : names) {
             JsonNode check = checks.get(name);
             assertThat(check.get("status").asString()).as(name + ": " + check).isEqualTo("UP");
