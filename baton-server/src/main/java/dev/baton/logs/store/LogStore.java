@@ -228,6 +228,7 @@ public final class LogStore implements AutoCloseable {
     public void close() {
         if (queue.isClosed()) return;
         retention.shutdownNow();
+        logs.values().forEach(WorkflowLog::closeSubscribers);
         queue.close();
         try {
             writerThread.join();

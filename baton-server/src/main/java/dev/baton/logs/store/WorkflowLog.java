@@ -161,6 +161,15 @@ final class WorkflowLog {
         hasSubscribers = !subscribers.isEmpty();
     }
 
+    /** Ends every follower (the store is closing). */
+    void closeSubscribers() {
+        List<LiveSubscription> all;
+        synchronized (this) {
+            all = List.copyOf(subscribers);
+        }
+        all.forEach(LiveSubscription::close);
+    }
+
     synchronized int subscriberCount() {
         return subscribers.size();
     }
