@@ -64,7 +64,7 @@ public class WorkerCommand implements Callable<Integer> {
     private Path spoolDir;
 
     @Option(names = "--spool-memory-bytes", paramLabel = "BYTES",
-            description = "Log lines held in memory before they spill to disk (env BATON_WORKER_SPOOL_MEMORY_BYTES; default 8 MiB).")
+            description = "Log lines held in memory before they spill to disk (env BATON_WORKER_SPOOL_MEMORY_BYTES; default 4 MiB).")
     private Long spoolMemoryBytes;
 
     @Option(names = "--spool-disk-bytes", paramLabel = "BYTES",
@@ -105,6 +105,8 @@ public class WorkerCommand implements Callable<Integer> {
 
     /** How long a stopping worker waits for the server to acknowledge its last log lines. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** Half the embedded worker's: a standalone worker runs in a 48 MB heap (see ./baton), its backlog on disk. */
+    static final long WORKER_MEMORY_CAP_BYTES = 4L << 20;
 
     private Path spoolDirectory(String workerId) {
         if (spoolDir != null) return spoolDir.toAbsolutePath().normalize();
@@ -125,7 +127,7 @@ public class WorkerCommand implements Callable<Integer> {
 
     SpoolSettings spoolSettings() {
         SpoolSettings s = SpoolSettings.defaults();
-        long memory = bytes("--spool-memory-bytes", spoolMemoryBytes, "BATON_WORKER_SPOOL_MEMORY_BYTES", s.memoryCapBytes());
+        long memory = bytes("--spool-memory-bytes", spoolMemoryBytes, "BATON_WORKER_SPOOL_MEMORY_BYTES", WORKER_MEMORY_CAP_BYTES);
         long disk = bytes("--spool-disk-bytes", spoolDiskBytes, "BATON_WORKER_SPOOL_DISK_BYTES", s.diskCapBytes());
         try {
             return s.withMemoryCap(memory).withDiskCap(disk, Math.min(s.segmentBytes(), Math.max(1, disk / 4)));

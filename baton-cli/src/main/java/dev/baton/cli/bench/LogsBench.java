@@ -140,7 +140,7 @@ final class LogsBench {
     private void spill(Path work) throws Exception {
         section("3. Worker memory — a real `baton worker` spills %.0f MiB while its server stalls the log stream".formatted(config.spillBytes() / 1048576.0));
         String launcher = Files.isRegularFile(root.resolve("baton")) ? Files.readString(root.resolve("baton")) : "";
-        List<String> options = ServerRssProbe.launcherJvmOptions(launcher, System.getenv("BATON_JAVA_OPTS"));
+        List<String> options = ServerRssProbe.launcherJvmOptions(launcher, "BATON_WORKER_JAVA_OPTS", System.getenv("BATON_WORKER_JAVA_OPTS"));
         Optional<Path> jar = ServerRssProbe.runningJar();
         WorkerSpillProbe.Result r = new WorkerSpillProbe(Files.createDirectories(work.resolve("spill")), outDir.resolve("logs-" + stamp + "-worker.log"), out)
                 .measure(jar, options, config.spillBytes(), config.lineBytes());

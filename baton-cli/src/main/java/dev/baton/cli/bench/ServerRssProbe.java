@@ -33,7 +33,6 @@ final class ServerRssProbe {
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
     /** Used when the launcher script cannot be read; kept in step with its default. */
     static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError";
-    private static final Pattern LAUNCHER_DEFAULT = Pattern.compile("\\$\\{BATON_JAVA_OPTS:-([^}]*)}");
     private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
 
     /**
@@ -151,9 +150,15 @@ final class ServerRssProbe {
      * else the launcher's default for it (read from the launcher script, or {@link #FALLBACK_JAVA_OPTS}).
      */
     static List<String> launcherJvmOptions(String launcherScript, String batonJavaOpts) {
-        String opts = batonJavaOpts;
+        return launcherJvmOptions(launcherScript, "BATON_JAVA_OPTS", batonJavaOpts);
+    }
+
+    /** The same for the launcher's variable {@code variable} (BATON_WORKER_JAVA_OPTS for {@code ./baton worker}). */
+    static List<String> launcherJvmOptions(String launcherScript, String variable, String value) {
+        String opts = value;
         if (opts == null || opts.isBlank()) {
-            Matcher m = launcherScript == null ? null : LAUNCHER_DEFAULT.matcher(launcherScript);
+            Matcher m = launcherScript == null ? null
+                    : Pattern.compile("\\$\\{" + Pattern.quote(variable) + ":-([^}]*)}").matcher(launcherScript);
             opts = m != null && m.find() ? m.group(1) : FALLBACK_JAVA_OPTS;
         }
         List<String> out = new ArrayList<>();

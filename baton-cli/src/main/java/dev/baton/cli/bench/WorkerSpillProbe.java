@@ -67,6 +67,7 @@ final class WorkerSpillProbe {
                 "--spool-dir", spool.toString(), "--spool-disk-bytes", Long.toString(spillBytes + spillBytes / 2)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().put("LOG_LEVEL", "warn");
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ./baton worker sets it
         progress.printf("  worker: %s%n  spilling %.0f MiB of %d-byte lines (log: %s) ...%n", String.join(" ", command), spillBytes / 1048576.0,
                 lineBytes, logFile);
         progress.flush();

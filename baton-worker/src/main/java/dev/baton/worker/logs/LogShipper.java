@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * only post work to it. A line appended while the link is idle is sent at once, without any linger.
  */
 public final class LogShipper implements AutoCloseable {
+    /** Batches sent and not yet acknowledged, at most. */
+    static final int MAX_IN_FLIGHT = 4;
     private static final Logger log = LoggerFactory.getLogger(LogShipper.class);
 
     private final ManagedChannel channel;
@@ -145,17 +148,22 @@ public final class LogShipper implements AutoCloseable {
         } else {
             call.next = Math.max(call.next, ack.getAckedSequence() + 1);
         }
+        while (!call.inFlight.isEmpty() && call.inFlight.peekFirst() <= ack.getAckedSequence()) call.inFlight.removeFirst();
         drain();
     }
 
     private void drain() {
         Call call = current;
         if (call == null || !call.resumed || closed) return;
-        while (call.requests.isReady()) {
+        // A few batches in flight, not one per line: while they wait for their acknowledgement (one fsync away)
+        // new lines gather into the next batch, so the batch size follows the line rate and the per-message
+        // cost on both ends stays flat; an idle stream still sends a single line at once.
+        while (call.inFlight.size() < MAX_IN_FLIGHT && call.requests.isReady()) {
             List<LogEntry> batch = spool.read(call.next, settings.maxBatchEntries(), settings.maxBatchBytes());
             if (batch.isEmpty()) return;
             call.requests.onNext(LogBatch.newBuilder().addAllEntries(batch).build());
             call.next = batch.getLast().getSequence() + 1;
+            call.inFlight.addLast(batch.getLast().getSequence());
         }
     }
 
@@ -193,6 +201,8 @@ public final class LogShipper implements AutoCloseable {
         ClientCallStreamObserver<LogBatch> requests;
         boolean resumed;
         long next;
+        /** Last sequence of each batch sent and not yet acknowledged, oldest first. */
+        final ArrayDeque<Long> inFlight = new ArrayDeque<>();
 
         @Override
         public void beforeStart(ClientCallStreamObserver<LogBatch> requestStream) {
