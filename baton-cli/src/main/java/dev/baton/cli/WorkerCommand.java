@@ -105,7 +105,7 @@ public class WorkerCommand implements Callable<Integer> {
 
     /** How long a stopping worker waits for the server to acknowledge its last log lines. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    /** Half the embedded worker's: a standalone worker runs in a 48 MB heap (see ./baton), its backlog on disk. */
+    /** Half the embedded worker's: a standalone worker runs in a 40 MB heap (see ./baton), its backlog on disk. */
     static final long WORKER_MEMORY_CAP_BYTES = 4L << 20;
 
     private Path spoolDirectory(String workerId) {
