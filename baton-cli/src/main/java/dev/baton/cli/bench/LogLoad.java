@@ -145,13 +145,14 @@ final class LogLoad {
     }
 
     /**
-     * Sends {@code rate} lines/s in total, spread over {@code workers} paced threads, for 1 s of warm-up plus
-     * {@code seconds}, while a live subscriber of the store notes when each line arrives.
+     * Sends {@code rate} lines/s in total, spread over {@code workers} paced threads, for {@code warmupSeconds}
+     * of warm-up (not counted: class loading and the JIT make the first second slow) plus {@code seconds},
+     * while a live subscriber of the store notes when each line arrives.
      */
-    static Latency latency(LogStore store, String workflowId, int workers, int rate, int seconds, int lineBytes, Sender sender)
+    static Latency latency(LogStore store, String workflowId, int workers, int rate, int warmupSeconds, int seconds, int lineBytes, Sender sender)
             throws InterruptedException {
-        int warmup = rate;
-        int total = rate * (seconds + 1);
+        int warmup = rate * warmupSeconds;
+        int total = rate * (warmupSeconds + seconds);
         long[] sent = new long[total];
         long[] received = new long[total];
         AtomicInteger arrived = new AtomicInteger();
@@ -189,6 +190,16 @@ final class LogLoad {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (arrived.get() < total && System.nanoTime() < deadline) Thread.sleep(5);
         live.close();
+        String dump = System.getenv("BATON_BENCH_LATENCY_DUMP");
+        if (dump != null) {
+            StringBuilder csv = new StringBuilder("index,sentMs,latencyMs\n");
+            for (int i = 0; i < total; i++) csv.append(i).append(',').append((sent[i] - start) / 1e6).append(',').append(received[i] == 0 ? -1 : (received[i] - sent[i]) / 1e6).append('\n');
+            try {
+                java.nio.file.Files.writeString(Path.of(dump), csv);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         double[] millis = new double[total - warmup];
         int n = 0;
         for (int i = warmup; i < total; i++) if (received[i] != 0) millis[n++] = (received[i] - sent[i]) / 1e6;

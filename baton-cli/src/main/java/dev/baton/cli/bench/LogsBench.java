@@ -30,7 +30,7 @@ final class LogsBench {
     static final double TARGET_P99_MS = 50;
     static final double TARGET_RSS_MB = 128;
 
-    record Config(Set<LogsBenchOptions.Part> parts, int workers, int linesPerWorker, int lineBytes, int rate, int seconds,
+    record Config(Set<LogsBenchOptions.Part> parts, int workers, int linesPerWorker, int lineBytes, int rate, int warmupSeconds, int seconds,
                   int baselineLines, long spillBytes) {
     }
 
@@ -114,9 +114,9 @@ final class LogsBench {
     }
 
     private LogLoad.Latency latency(String key, String title, LogBenchServer server, LogLoad.Sender sender, String workflowId) throws Exception {
-        section("%s — %,d lines/s over %d workers, %d s measured after 1 s of warm-up; write → live subscriber of the store"
-                .formatted(title, config.rate(), config.workers(), config.seconds()));
-        LogLoad.Latency l = LogLoad.latency(server.store, workflowId, config.workers(), config.rate(), config.seconds(), config.lineBytes(), sender);
+        section("%s — %,d lines/s over %d workers, %d s measured after %d s of warm-up; write → live subscriber of the store"
+                .formatted(title, config.rate(), config.workers(), config.seconds(), config.warmupSeconds()));
+        LogLoad.Latency l = LogLoad.latency(server.store, workflowId, config.workers(), config.rate(), config.warmupSeconds(), config.seconds(), config.lineBytes(), sender);
         Stats s = l.millis();
         out.printf("  %,d of %,d lines arrived; achieved %,.0f lines/s%n", l.received(), l.sent(), l.achievedRate());
         out.printf("  ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f   target p99 ≤ %.0f ms: %s%n", s.median(), s.p90(), s.p99(), s.max(), TARGET_P99_MS,

@@ -28,8 +28,11 @@ final class LogsBenchOptions {
     @Option(names = "--log-rate", defaultValue = "10000", paramLabel = "L", description = "logs: lines/s of the latency runs, over all workers (default ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--log-seconds", defaultValue = "10", paramLabel = "S", description = "logs: measured seconds of each latency run, after 1 s of warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--log-seconds", defaultValue = "10", paramLabel = "S", description = "logs: measured seconds of each latency run (default ${DEFAULT-VALUE}).")
     int seconds;
+
+    @Option(names = "--log-warmup", defaultValue = "3", paramLabel = "S", description = "logs: seconds of each latency run before the measured ones, discarded (default ${DEFAULT-VALUE}).")
+    int warmupSeconds;
 
     @Option(names = "--baseline-lines", defaultValue = "40000", paramLabel = "N", description = "logs: lines of the unary baseline's throughput run, over all workers (default ${DEFAULT-VALUE}).")
     int baselineLines;
@@ -42,11 +45,12 @@ final class LogsBenchOptions {
         positive(usage, "--log-lines", linesPerWorker);
         positive(usage, "--log-rate", rate);
         positive(usage, "--log-seconds", seconds);
+        if (warmupSeconds < 0) throw usage.apply("--log-warmup must not be negative, was " + warmupSeconds);
         positive(usage, "--baseline-lines", baselineLines);
         if (lineBytes < 16 || lineBytes > 65_536) throw usage.apply("--line-bytes must be within 16..65536, was " + lineBytes);
         if (spillBytes < 1 << 20) throw usage.apply("--spill-bytes must be at least 1 MiB, was " + spillBytes);
         if (parts.isEmpty()) throw usage.apply("--log-parts names no part");
-        return new LogsBench.Config(Set.copyOf(parts), workers, linesPerWorker, lineBytes, rate, seconds, baselineLines, spillBytes);
+        return new LogsBench.Config(Set.copyOf(parts), workers, linesPerWorker, lineBytes, rate, warmupSeconds, seconds, baselineLines, spillBytes);
     }
 
     private static void positive(Function<String, RuntimeException> usage, String option, long value) {
