@@ -58,6 +58,32 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void logStoreIsPlainJava() {
+        noClasses().that().resideInAPackage("dev.baton.logs.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "io.grpc..", "dev.baton.grpc..",
+                        "dev.baton.engine..", "dev.baton.server..", "..rest..")
+                .because("the log store is files and threads; gRPC (ingest) and HTTP (web) are adapters around it")
+                .check(baton);
+    }
+
+    @Test
+    void dispatchAndWorkersAreFreeOfSpring() {
+        noClasses().that().resideInAnyPackage("dev.baton.dispatch..", "dev.baton.worker..", "dev.baton.grpc..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "dev.baton.store..",
+                        "dev.baton.server..", "..rest..", "dev.baton.engine..")
+                .because("workers and the server's dispatcher are plain Java over the agent port and gRPC; Spring only wires them")
+                .check(baton);
+    }
+
+    @Test
+    void workersDoNotKnowTheServer() {
+        noClasses().that().resideInAnyPackage("dev.baton.worker..", "dev.baton.grpc..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.dispatch..", "dev.baton.logs..", "dev.baton.coordination..")
+                .because("a worker runs on any machine with baton-worker alone")
+                .check(baton);
+    }
+
+    @Test
     void runtimeAdaptersDoNotKnowTheServer() {
         noClasses().that().resideInAnyPackage("dev.baton.git..", "dev.baton.agent..", "dev.baton.store..", "dev.baton.ping..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.ops..", "dev.baton.server..", "..rest..")
