@@ -1,5 +1,6 @@
 package dev.baton.cleanup;
 
+import dev.baton.testing.MutableClock;
 import dev.baton.engine.DataLayout;
 import dev.baton.engine.EngineMetrics;
 import dev.baton.engine.WorkspacePreparer;

@@ -1,5 +1,6 @@
 package dev.baton.dispatch;
 
+import dev.baton.testing.MutableClock;
 import dev.baton.agent.AgentProfile;
 import dev.baton.agent.AgentStart;
 import dev.baton.agent.process.ProcessAgentLauncher;
@@ -35,7 +36,7 @@ final class DispatchFixture implements AutoCloseable {
     static final Path PROJECT_ROOT = findProjectRoot();
     static final AgentProfiles PROFILES = new AgentProfileLoader(PROJECT_ROOT).load(PROJECT_ROOT.resolve("examples/agents/profiles.yaml"));
 
-    final TestClock clock = new TestClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final DispatchSettings settings;
     final WorkerRegistry registry = new WorkerRegistry(clock);
@@ -107,29 +108,5 @@ final class DispatchFixture implements AutoCloseable {
         while (p != null && !Files.exists(p.resolve("examples/agents/profiles.yaml"))) p = p.getParent();
         if (p == null) throw new IllegalStateException("cannot find the project root (examples/agents/profiles.yaml)");
         return p;
-    }
-
-    /** A clock the test moves by hand: expiry decisions happen only when it says so. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
