@@ -119,8 +119,17 @@ public final class SecretMasker {
     }
 
     private static boolean mayHoldKnownKey(String s) {
-        return s.contains("sk-") || s.contains("gh") || s.contains("xox") || s.contains("AKIA") || s.contains("ASIA")
+        return s.contains("sk-") || mayHoldGithubToken(s) || s.contains("xox") || s.contains("AKIA") || s.contains("ASIA")
                 || s.contains("glpat-") || s.contains("AIza");
+    }
+
+    /** {@code gh[pousr]_} or {@code github_pat_}: a bare "gh" is in too many words ("high", "thought") to run the regex for. */
+    private static boolean mayHoldGithubToken(String s) {
+        for (int i = s.indexOf("gh"); i >= 0 && i + 3 < s.length(); i = s.indexOf("gh", i + 2)) {
+            char kind = s.charAt(i + 2);
+            if (s.charAt(i + 3) == '_' && (kind == 'p' || kind == 'o' || kind == 'u' || kind == 's' || kind == 'r')) return true;
+        }
+        return s.contains("github_pat_");
     }
 
     private static String maskNamed(String name, String value) {
