@@ -73,6 +73,26 @@ final class It {
         return argv;
     }
 
+    /**
+     * {@code baton worker …} with the JVM options the launcher gives a worker (its BATON_WORKER_JAVA_OPTS default:
+     * the small heap), so the end-to-end tests run the worker as users do.
+     */
+    static List<String> workerCommand(String... args) {
+        String launcher;
+        try {
+            launcher = java.nio.file.Files.readString(projectRoot().resolve("baton"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{BATON_WORKER_JAVA_OPTS:-([^}]*)}").matcher(launcher);
+        if (!m.find()) throw new AssertionError("the launcher has no BATON_WORKER_JAVA_OPTS default");
+        List<String> argv = new ArrayList<>(List.of(java().toString(), "--enable-native-access=ALL-UNNAMED"));
+        argv.addAll(List.of(m.group(1).trim().split("\\s+")));
+        argv.addAll(List.of("-jar", jar().toString(), "worker"));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
     /** This JVM's environment without any Baton setting, plus {@code BATON_HOME} and the given ones. */
     static Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>(System.getenv());

@@ -157,7 +157,7 @@ class WorkerProcessIT {
         static BatonWorker start(Path tmp, String id, String token, int grpcPort) {
             Path log = tmp.resolve("worker-" + id + ".log");
             try {
-                ProcessBuilder pb = new ProcessBuilder(It.batonCommand(false, "worker", "--server", "127.0.0.1:" + grpcPort, "--id", id,
+                ProcessBuilder pb = new ProcessBuilder(It.workerCommand("--server", "127.0.0.1:" + grpcPort, "--id", id,
                         "--spool-dir", tmp.resolve("spool-" + id).toString())).directory(tmp.toFile())
                         .redirectErrorStream(true).redirectOutput(log.toFile());
                 pb.environment().clear();
