@@ -45,7 +45,7 @@ ENV NODE_ENV=production \
 # SQLite file, specs, worktrees, workspaces, reports: mount a volume here.
 VOLUME ["/data"]
 # HTTP: REST API, /health, /ready and /metrics all on PORT.
-EXPOSE 3000
+EXPOSE 3000 9090
 
 USER baton
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

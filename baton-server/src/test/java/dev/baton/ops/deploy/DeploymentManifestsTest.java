@@ -40,7 +40,8 @@ class DeploymentManifestsTest {
     static final Path K8S = ROOT.resolve("deploy/k8s");
     static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
     /** Variables that are not server settings: the CLI's (BATON_TOKEN, BATON_SERVER), the launcher's and the JVM's. */
-    static final Set<String> NOT_SERVER_SETTINGS = Set.of("BATON_TOKEN", "BATON_SERVER", "BATON_JAVA_OPTS", "JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS");
+    static final Set<String> NOT_SERVER_SETTINGS = Set.of("BATON_TOKEN", "BATON_SERVER", "BATON_JAVA_OPTS", "JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS",
+            "BATON_WORKER_TOKEN", "BATON_WORKER_SERVER", "BATON_WORKER_SPOOL_DIR", "POD_NAME", "POD_NAMESPACE", "NODE_NAME");
 
     @TempDir
     Path data;
@@ -53,14 +54,21 @@ class DeploymentManifestsTest {
     @Test
     void containerPortsAreTheServersPort() {
         String port = ConfigVariables.fromClasspath().defaults().get("PORT");
+        String grpc = ConfigVariables.fromClasspath().defaults().get("GRPC_PORT");
         assertThat(port).isEqualTo("3000");
+        assertThat(grpc).isEqualTo("9090");
         Map<String, Object> server = container("baton-server");
-        assertThat(ports(server)).containsEntry("http", Integer.valueOf(port));
-        assertThat(exposedPorts()).containsExactly(Integer.valueOf(port));
+        assertThat(ports(server)).containsEntry("http", Integer.valueOf(port)).containsEntry("grpc", Integer.valueOf(grpc));
+        assertThat(exposedPorts()).containsExactly(Integer.valueOf(port), Integer.valueOf(grpc));
         assertThat(configMap().get("PORT")).isEqualTo(port);
         Map<String, Object> service = resource("Service", "baton-server");
         assertThat(get(service, "spec.ports[0].port")).isEqualTo(Integer.valueOf(port));
         assertThat(get(service, "spec.ports[0].targetPort")).isEqualTo("http");
+        assertThat(get(service, "spec.ports[1].port")).isEqualTo(Integer.valueOf(grpc));
+        assertThat(get(service, "spec.ports[1].targetPort")).isEqualTo("grpc");
+        // Workers dial the Service's gRPC port.
+        List<?> args = (List<?>) get(container("baton-worker"), "args");
+        assertThat(args).contains("worker", "baton-server.baton.svc:" + grpc);
     }
 
     @Test
