@@ -67,7 +67,7 @@ class DeploymentManifestsTest {
         assertThat(get(service, "spec.ports[1].port")).isEqualTo(Integer.valueOf(grpc));
         assertThat(get(service, "spec.ports[1].targetPort")).isEqualTo("grpc");
         // Workers dial the Service's gRPC port.
-        List<?> args = (List<?>) get(container("baton-worker"), "args");
+        List<String> args = ((List<?>) get(container("baton-worker"), "args")).stream().map(String::valueOf).toList();
         assertThat(args).contains("worker", "baton-server.baton.svc:" + grpc);
     }
 
