@@ -1,15 +1,15 @@
 package dev.baton.worker.logs;
 
-import dev.baton.grpc.v1.LogEntry;
-
 import java.util.Arrays;
 
 /**
- * The in-memory part of the spool: entries with consecutive sequences, taken off the front (acknowledged or
- * spilled) and added at the back, with access by position so a send can start anywhere. Not thread-safe.
+ * The in-memory part of the spool: serialized entries (LogEntry bytes) with ascending sequences, taken off the
+ * front (acknowledged or spilled) and added at the back, with access by position so a send can start anywhere.
+ * Each sequence is kept beside its bytes, so nothing is parsed to find where a send starts. Not thread-safe.
  */
 final class EntryRing {
-    private LogEntry[] slots = new LogEntry[1024];
+    private byte[][] slots = new byte[1024][];
+    private long[] sequences = new long[1024];
     private int head;
     private int size;
 
@@ -21,33 +21,64 @@ final class EntryRing {
         return size;
     }
 
-    void addLast(LogEntry entry) {
+    void addLast(long sequence, byte[] entry) {
         if (size == slots.length) grow();
-        slots[(head + size) % slots.length] = entry;
+        int at = (head + size) & (slots.length - 1);
+        slots[at] = entry;
+        sequences[at] = sequence;
         size++;
     }
 
-    LogEntry first() {
+    byte[] first() {
         return slots[head];
     }
 
-    LogEntry get(int index) {
-        return slots[(head + index) % slots.length];
+    long firstSequence() {
+        return sequences[head];
     }
 
-    LogEntry removeFirst() {
-        LogEntry entry = slots[head];
+    byte[] get(int index) {
+        return slots[(head + index) & (slots.length - 1)];
+    }
+
+    long sequence(int index) {
+        return sequences[(head + index) & (slots.length - 1)];
+    }
+
+    byte[] removeFirst() {
+        byte[] entry = slots[head];
         slots[head] = null;
-        head = (head + 1) % slots.length;
+        head = (head + 1) & (slots.length - 1);
         size--;
         return entry;
     }
 
+    /**
+     * Position of the first entry whose sequence is at least {@code sequence} ({@link #size()} when none).
+     * Sequences ascend but need not be consecutive (a gap entry stands for several), hence a search.
+     */
+    int indexOf(long sequence) {
+        int low = 0;
+        int high = size;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sequence(mid) < sequence) low = mid + 1;
+            else high = mid;
+        }
+        return low;
+    }
+
     private void grow() {
-        LogEntry[] bigger = new LogEntry[slots.length * 2];
-        for (int i = 0; i < size; i++) bigger[i] = get(i);
+        // Capacity stays a power of two: positions wrap with a mask.
+        byte[][] biggerSlots = new byte[slots.length * 2][];
+        long[] biggerSequences = new long[slots.length * 2];
+        for (int i = 0; i < size; i++) {
+            biggerSlots[i] = get(i);
+            biggerSequences[i] = sequence(i);
+        }
         Arrays.fill(slots, null);
-        slots = bigger;
+        slots = biggerSlots;
+        sequences = biggerSequences;
         head = 0;
     }
 }

@@ -3,13 +3,15 @@ package dev.baton.worker.logs;
 import dev.baton.grpc.GrpcAuth;
 import dev.baton.grpc.v1.LogAck;
 import dev.baton.grpc.v1.LogBatch;
-import dev.baton.grpc.v1.LogEntry;
 import dev.baton.grpc.v1.LogStreamGrpc;
 import dev.baton.grpc.v1.StreamHello;
+import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,11 +35,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>All call handling runs on one thread, so the call is never used concurrently; gRPC callbacks and new lines
  * only post work to it. A line appended while the link is idle is sent at once, without any linger.
+ *
+ * <p>The call is {@code LogStream.Stream} with a request marshaller for bytes: the spool hands out batches
+ * already serialized as a {@link LogBatch} ({@link SpoolBatch}), and they go out without being parsed and
+ * serialized again. The wire format is the same; the responses are still {@link LogAck}s.
  */
 public final class LogShipper implements AutoCloseable {
     /** Batches sent and not yet acknowledged, at most. */
     static final int MAX_IN_FLIGHT = 4;
     private static final Logger log = LoggerFactory.getLogger(LogShipper.class);
+    static final MethodDescriptor<byte[], LogAck> RAW_STREAM = LogStreamGrpc.getStreamMethod()
+            .toBuilder(SerializedMessageMarshaller.INSTANCE, LogStreamGrpc.getStreamMethod().getResponseMarshaller())
+            .build();
 
     private final ManagedChannel channel;
     private final LogSpool spool;
@@ -110,7 +118,8 @@ public final class LogShipper implements AutoCloseable {
     }
 
     private void requestDrain() {
-        if (drainPosted.compareAndSet(false, true)) {
+        // Called for every line: a plain read first, so a drain already posted costs no atomic update.
+        if (!drainPosted.get() && drainPosted.compareAndSet(false, true)) {
             post(() -> {
                 drainPosted.set(false);
                 drain();
@@ -123,15 +132,15 @@ public final class LogShipper implements AutoCloseable {
         if (failures > 0) reconnects.increment();
         // Our backoff decides when to retry, not the channel's own (which grows to minutes).
         if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) channel.resetConnectBackoff();
-        LogStreamGrpc.LogStreamStub stub = LogStreamGrpc.newStub(channel);
-        if (settings.token() != null) stub = stub.withCallCredentials(GrpcAuth.bearer(settings.token()));
+        CallOptions options = CallOptions.DEFAULT;
+        if (settings.token() != null) options = options.withCallCredentials(GrpcAuth.bearer(settings.token()));
         Call call = new Call();
         current = call;
-        stub.stream(call);
+        ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW_STREAM, options), call);
         call.requests.onNext(LogBatch.newBuilder().setHello(StreamHello.newBuilder()
                 .setWorkerId(settings.workerId())
                 .setStreamId(spool.streamId())
-                .putAllMetadata(settings.metadata())).build());
+                .putAllMetadata(settings.metadata())).build().toByteArray());
     }
 
     private void acknowledged(Call call, LogAck ack) {
@@ -159,11 +168,11 @@ public final class LogShipper implements AutoCloseable {
         // new lines gather into the next batch, so the batch size follows the line rate and the per-message
         // cost on both ends stays flat; an idle stream still sends a single line at once.
         while (call.inFlight.size() < MAX_IN_FLIGHT && call.requests.isReady()) {
-            List<LogEntry> batch = spool.read(call.next, settings.maxBatchEntries(), settings.maxBatchBytes());
+            SpoolBatch batch = spool.readBatch(call.next, settings.maxBatchEntries(), settings.maxBatchBytes());
             if (batch.isEmpty()) return;
-            call.requests.onNext(LogBatch.newBuilder().addAllEntries(batch).build());
-            call.next = batch.getLast().getSequence() + 1;
-            call.inFlight.addLast(batch.getLast().getSequence());
+            call.requests.onNext(batch.bytes());
+            call.next = batch.lastSequence() + 1;
+            call.inFlight.addLast(batch.lastSequence());
         }
     }
 
@@ -197,15 +206,15 @@ public final class LogShipper implements AutoCloseable {
     }
 
     /** One Stream call; its callbacks only post to the actor thread. */
-    private final class Call implements ClientResponseObserver<LogBatch, LogAck> {
-        ClientCallStreamObserver<LogBatch> requests;
+    private final class Call implements ClientResponseObserver<byte[], LogAck> {
+        ClientCallStreamObserver<byte[]> requests;
         boolean resumed;
         long next;
         /** Last sequence of each batch sent and not yet acknowledged, oldest first. */
         final ArrayDeque<Long> inFlight = new ArrayDeque<>();
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<LogBatch> requestStream) {
+        public void beforeStart(ClientCallStreamObserver<byte[]> requestStream) {
             this.requests = requestStream;
             requestStream.setOnReadyHandler(LogShipper.this::requestDrain);
         }

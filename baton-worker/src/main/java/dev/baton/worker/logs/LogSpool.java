@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,8 +32,12 @@ import java.util.List;
  */
 public final class LogSpool implements AgentLogSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogSpool.class);
-    /** Beyond the serialized bytes: the entry object, its strings and the slot that holds it. */
-    static final long ENTRY_OVERHEAD_BYTES = 96;
+    /**
+     * Beyond the serialized bytes: the array's header and padding, and the ring's slot and sequence (times two:
+     * the ring doubles when it grows).
+     */
+    static final long ENTRY_OVERHEAD_BYTES = 48;
+    private static final byte[] NO_BYTES = new byte[0];
     private static final Duration DROP_WARNING_INTERVAL = Duration.ofSeconds(30);
 
     private final SpoolDirectory dir;
@@ -43,6 +48,7 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
 
     private final List<SpoolSegment> segments = new ArrayList<>();
     private final EntryRing memory = new EntryRing();
+    private final SpoolBatch.Builder batch = new SpoolBatch.Builder();
     private SpoolSegment writeSegment;
     private SegmentCursor cursor;
     private long lastSequence;
@@ -117,6 +123,12 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
     @Override
     public void line(String workflowId, String taskId, AgentStart.Source source, String line, boolean partial) {
         Instant now = clock.instant();
+        long timestamp = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        // The UTF-8 conversion (most of the encoding work) happens before taking the lock.
+        byte[] workflow = utf8(workflowId);
+        byte[] task = utf8(taskId);
+        byte[] message = utf8(line);
+        LogEntry.Source entrySource = source == AgentStart.Source.STDERR ? LogEntry.Source.STDERR : LogEntry.Source.STDOUT;
         synchronized (this) {
             if (closed) {
                 metrics.droppedLines.increment();
@@ -125,17 +137,9 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
             }
             long sequence = ++lastSequence;
             reserveUpTo(sequence);
-            LogEntry entry = LogEntry.newBuilder()
-                    .setSequence(sequence)
-                    .setTimestampUnixNanos(now.getEpochSecond() * 1_000_000_000L + now.getNano())
-                    .setWorkflowId(workflowId == null ? "" : workflowId)
-                    .setTaskId(taskId == null ? "" : taskId)
-                    .setSource(source == AgentStart.Source.STDERR ? LogEntry.Source.STDERR : LogEntry.Source.STDOUT)
-                    .setMessage(line == null ? "" : line)
-                    .setPartial(partial)
-                    .build();
-            if (!storePendingGap() || !store(entry)) {
-                dropNewest(entry);
+            byte[] entry = EntryEncoding.line(sequence, timestamp, workflow, task, entrySource, message, partial);
+            if (!storePendingGap() || !store(sequence, entry)) {
+                dropNewest(sequence, entry);
             }
         }
         metrics.appended.increment();
@@ -149,18 +153,17 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
 
     /**
      * Entries from {@code fromSequence} on, in order, at most {@code maxEntries} and about {@code maxBytes}
-     * (the last entry may cross it). Marks them sent: from now on they are never dropped.
+     * (the last entry may cross it), as the bytes of one LogBatch. Marks them sent: from now on they are never
+     * dropped.
      */
-    synchronized List<LogEntry> read(long fromSequence, int maxEntries, long maxBytes) {
-        List<LogEntry> out = new ArrayList<>();
+    synchronized SpoolBatch readBatch(long fromSequence, int maxEntries, long maxBytes) {
+        SpoolBatch.Builder out = batch.reset();
         long next = Math.max(fromSequence, ackedSequence + 1);
-        long bytes = 0;
-        for (int i = 0; i < segments.size() && out.size() < maxEntries && bytes < maxBytes; i++) {
+        for (int i = 0; i < segments.size() && out.entries() < maxEntries && out.entryBytes() < maxBytes; i++) {
             SpoolSegment segment = segments.get(i);
             if (segment.lastSequence < next) continue;
             if (segment.gap) {
-                out.add(segment.gapEntry());
-                bytes += segment.bytes;
+                out.add(segment.lastSequence, segment.gapEntry().toByteArray());
                 next = segment.lastSequence + 1;
                 continue;
             }
@@ -170,12 +173,11 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
                     closeCursor();
                     cursor = new SegmentCursor(segment);
                 }
-                while (cursor.hasNext() && out.size() < maxEntries && bytes < maxBytes) {
-                    LogEntry entry = cursor.next();
-                    if (entry.getSequence() < next) continue;
-                    out.add(entry);
-                    bytes += entry.getSerializedSize();
-                    next = entry.getSequence() + 1;
+                while (cursor.hasNext() && out.entries() < maxEntries && out.entryBytes() < maxBytes) {
+                    long sequence = cursor.next();
+                    if (sequence < next) continue;
+                    out.add(sequence, cursor.buffer(), cursor.offset(), cursor.length());
+                    next = sequence + 1;
                 }
             } catch (IOException e) {
                 // A damaged spill file: skip what cannot be read, count it, and go on with the rest.
@@ -186,16 +188,19 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
                 closeCursor();
             }
         }
-        if (!memory.isEmpty() && out.size() < maxEntries && bytes < maxBytes) {
-            long first = memory.first().getSequence();
-            for (int i = (int) Math.max(0, next - first); i < memory.size() && out.size() < maxEntries && bytes < maxBytes; i++) {
-                LogEntry entry = memory.get(i);
-                out.add(entry);
-                bytes += entry.getSerializedSize();
+        if (!memory.isEmpty() && out.entries() < maxEntries && out.entryBytes() < maxBytes) {
+            for (int i = memory.indexOf(next); i < memory.size() && out.entries() < maxEntries && out.entryBytes() < maxBytes; i++) {
+                out.add(memory.sequence(i), memory.get(i));
             }
         }
-        if (!out.isEmpty()) maxSent = Math.max(maxSent, out.getLast().getSequence());
-        return out;
+        SpoolBatch read = out.build();
+        if (!read.isEmpty()) maxSent = Math.max(maxSent, read.lastSequence());
+        return read;
+    }
+
+    /** {@link #readBatch} parsed into entries: for tests. */
+    List<LogEntry> read(long fromSequence, int maxEntries, long maxBytes) {
+        return readBatch(fromSequence, maxEntries, maxBytes).parse();
     }
 
     /** Releases everything at or below {@code acked}; returns how many entries that freed. */
@@ -219,7 +224,7 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
                 if (segment == writeSegment) writeSegment = null;
                 deleteQuietly(segment);
             }
-            while (!memory.isEmpty() && memory.first().getSequence() <= acked) {
+            while (!memory.isEmpty() && memory.firstSequence() <= acked) {
                 memoryBytes -= memorySize(memory.removeFirst());
                 released++;
             }
@@ -281,9 +286,10 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
         storePendingGap();
         long lost = 0;
         while (!memory.isEmpty()) {
-            LogEntry entry = memory.removeFirst();
+            long sequence = memory.firstSequence();
+            byte[] entry = memory.removeFirst();
             memoryBytes -= memorySize(entry);
-            if (!spill(entry)) lost++;
+            if (!spill(sequence, entry)) lost++;
         }
         if (lost > 0) {
             metrics.droppedLines.increment(lost);
@@ -304,38 +310,42 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
 
     // ---- inside the lock ----
 
-    private static long memorySize(LogEntry entry) {
-        return entry.getSerializedSize() + ENTRY_OVERHEAD_BYTES;
+    private static byte[] utf8(String text) {
+        return text == null || text.isEmpty() ? NO_BYTES : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long memorySize(byte[] entry) {
+        return entry.length + ENTRY_OVERHEAD_BYTES;
     }
 
     /** Puts an entry into memory, spilling the oldest ones first if it does not fit; false when nothing had room. */
-    private boolean store(LogEntry entry) {
+    private boolean store(long sequence, byte[] entry) {
         long size = memorySize(entry);
         while (!memory.isEmpty() && memoryBytes + size > settings.memoryCapBytes()) {
-            if (!spill(memory.first())) break;
+            if (!spill(memory.firstSequence(), memory.first())) break;
             memoryBytes -= memorySize(memory.removeFirst());
         }
         if (memoryBytes + size <= settings.memoryCapBytes()) {
-            memory.addLast(entry);
+            memory.addLast(sequence, entry);
             memoryBytes += size;
             peakMemoryBytes = Math.max(peakMemoryBytes, memoryBytes);
             return true;
         }
         // Memory cannot take it: straight to disk, but only when that keeps the order (nothing newer in memory).
-        return memory.isEmpty() && spill(entry);
+        return memory.isEmpty() && spill(sequence, entry);
     }
 
     /** Appends to the current spill file, dropping the oldest unsent files to stay under the cap. */
-    private boolean spill(LogEntry entry) {
-        long record = SpoolSegment.recordBytes(entry);
+    private boolean spill(long sequence, byte[] entry) {
+        long record = SpoolSegment.recordBytes(entry.length);
         if (!makeRoomOnDisk(record)) return false;
         try {
             if (writeSegment == null || writeSegment.bytes >= settings.segmentBytes()) {
                 if (writeSegment != null) writeSegment.seal();
-                writeSegment = SpoolSegment.create(dir.path(), entry.getSequence());
+                writeSegment = SpoolSegment.create(dir.path(), sequence);
                 segments.add(writeSegment);
             }
-            long written = writeSegment.append(entry);
+            long written = writeSegment.append(sequence, entry);
             diskBytes += written;
             metrics.bytesSpilled.increment(written);
             return true;
@@ -398,18 +408,18 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
     }
 
     /** No room anywhere for the newest line: it becomes part of a pending gap, stored as soon as there is room. */
-    private void dropNewest(LogEntry entry) {
-        long bytes = entry.getSerializedSize();
+    private void dropNewest(long sequence, byte[] entry) {
+        long bytes = entry.length;
         recordDrop(1, bytes);
         pendingGap = pendingGap == null
-                ? gapEntry(entry.getSequence(), 1, bytes)
-                : merge(pendingGap, 1, bytes, entry.getSequence());
+                ? gapEntry(sequence, 1, bytes)
+                : merge(pendingGap, 1, bytes, sequence);
     }
 
     /** True when there is no pending gap (any more). */
     private boolean storePendingGap() {
         if (pendingGap == null) return true;
-        if (!store(pendingGap)) return false;
+        if (!store(pendingGap.getSequence(), pendingGap.toByteArray())) return false;
         pendingGap = null;
         return true;
     }

@@ -4,7 +4,6 @@ import com.google.protobuf.CodedOutputStream;
 import dev.baton.grpc.v1.LogEntry;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 final class SpoolSegment {
     private static final String PREFIX = "segment-";
     private static final String SUFFIX = ".log";
+    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
     final Path file;
     final long firstSequence;
@@ -32,6 +32,9 @@ final class SpoolSegment {
     long bytes;
     private LogEntry gapEntry;
     private OutputStream writer;
+    /** Appends gather here (whole records) and go to the file when it is full or on {@link #flush()}. */
+    private byte[] buffer;
+    private int buffered;
 
     private SpoolSegment(Path file, long firstSequence, boolean gap) {
         this.file = file;
@@ -53,11 +56,17 @@ final class SpoolSegment {
         return CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
 
+    /** Bytes on disk for an entry of {@code entryBytes}: its length as a varint, then the entry. */
+    static long recordBytes(int entryBytes) {
+        return EntryEncoding.varintSize(entryBytes) + entryBytes;
+    }
+
     /** A new, empty data segment open for appending. */
     static SpoolSegment create(Path dir, long firstSequence) throws IOException {
         SpoolSegment segment = new SpoolSegment(fileFor(dir, firstSequence), firstSequence, false);
-        segment.writer = new BufferedOutputStream(Files.newOutputStream(segment.file,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 64 * 1024);
+        segment.writer = Files.newOutputStream(segment.file,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        segment.buffer = new byte[WRITE_BUFFER_BYTES];
         segment.lastSequence = firstSequence - 1;
         return segment;
     }
@@ -117,27 +126,45 @@ final class SpoolSegment {
         return gapEntry;
     }
 
-    /** Appends to the write buffer; {@link #flush()} before anything reads the file. */
-    long append(LogEntry entry) throws IOException {
-        entry.writeDelimitedTo(writer);
-        long written = recordBytes(entry);
-        lastSequence = entry.getSequence();
+    /**
+     * Appends one serialized entry, length-delimited (as {@code LogEntry.writeDelimitedTo} writes it), to the
+     * write buffer; {@link #flush()} before anything reads the file.
+     */
+    long append(long sequence, byte[] entry) throws IOException {
+        int written = EntryEncoding.varintSize(entry.length) + entry.length;
+        if (buffered + written > buffer.length) {
+            flush();
+            if (written > buffer.length) buffer = new byte[written]; // a line longer than the buffer: rare
+        }
+        buffered = EntryEncoding.writeVarint(buffer, buffered, entry.length);
+        System.arraycopy(entry, 0, buffer, buffered, entry.length);
+        buffered += entry.length;
+        lastSequence = sequence;
         count++;
         bytes += written;
         return written;
     }
 
     void flush() throws IOException {
-        if (writer != null) writer.flush();
+        if (writer != null && buffered > 0) {
+            writer.write(buffer, 0, buffered);
+            buffered = 0;
+        }
     }
 
     /** No more appends: the next spill starts a new segment. */
     void seal() throws IOException {
         if (writer != null) {
             try {
-                writer.close();
+                flush();
             } finally {
-                writer = null;
+                try {
+                    writer.close();
+                } finally {
+                    writer = null;
+                    buffer = null;
+                    buffered = 0;
+                }
             }
         }
     }
@@ -156,6 +183,7 @@ final class SpoolSegment {
     }
 
     void delete() throws IOException {
+        buffered = 0; // nothing to write into a file about to go
         try {
             seal();
         } finally {
