@@ -116,6 +116,39 @@ class LogSpoolTest {
     }
 
     @Test
+    void aSendStartsAtItsSequenceWhenAGapInMemoryStandsForSeveralLines() {
+        // Disk full of lines already sent (never dropped) and memory full: the next lines find no room at all
+        // and become one pending gap, which goes into memory, behind older lines, once an ack frees the disk.
+        SpoolSettings settings = new SpoolSettings(2 * 1024, 32 * 1024, 4 * 1024);
+        String text = "z".repeat(100);
+        try (LogSpool spool = LogSpool.open(dir, settings, meters, CLOCK)) {
+            long next = 1;
+            while (meters.counter("worker.logs.dropped.lines").count() == 0) {
+                List<LogEntry> batch = spool.read(next, 1000, 1 << 20); // sent: may be stored, so never dropped
+                if (!batch.isEmpty()) next = batch.getLast().getSequence() + 1;
+                spool.line("wf", "t", AgentStart.Source.STDOUT, text, false);
+            }
+            long filled = next - 1;
+            for (int i = 0; i < 4; i++) spool.line("wf", "t", AgentStart.Source.STDOUT, text, false);
+            assertThat(meters.counter("worker.logs.dropped.lines").count()).isEqualTo(5);
+
+            spool.acknowledge(filled / 2); // frees spill files, the oldest lines in memory stay
+            spool.line("wf", "t", AgentStart.Source.STDOUT, "after the gap 1", false);
+            spool.line("wf", "t", AgentStart.Source.STDOUT, "after the gap 2", false);
+
+            List<LogEntry> fromGap = spool.read(next, 1000, 1 << 20);
+            List<LogEntry> gaps = fromGap.stream().filter(LogEntry::hasGap).toList();
+            assertThat(gaps.stream().mapToLong(g -> g.getGap().getDroppedLines()).sum()).isEqualTo(5);
+            assertThat(gaps.getLast().getSequence()).isEqualTo(next + 4);
+            assertThat(fromGap).extracting(LogEntry::getSequence).isSorted().doesNotHaveDuplicates();
+            // Memory now holds sequences with holes (each gap stands for the lines before it): a send from the
+            // line after the last gap must start there, not at a position computed as if they were consecutive.
+            assertThat(spool.read(next + 5, 1000, 1 << 20)).extracting(LogEntry::getMessage)
+                    .containsExactly("after the gap 1", "after the gap 2");
+        }
+    }
+
+    @Test
     void aReopenedSpoolResumesTheSameStreamWithEverythingUnacknowledged() {
         SpoolSettings settings = new SpoolSettings(4 * 1024, 64L * 1024 * 1024, 8 * 1024);
         String streamId;
