@@ -18,14 +18,17 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real {@code baton worker} process (from baton.jar, with the launcher's JVM options) runs an agent that
@@ -100,9 +103,23 @@ final class WorkerSpillProbe {
 
     private static long directoryBytes(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return 0;
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
+        // The worker renames and deletes files while this walks (its sequence reservation's .tmp, acknowledged
+        // spill files): one gone between listing and reading counts as nothing instead of failing the run.
+        long[] total = {0};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) total[0] += attrs.size();
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
+                throw e;
+            }
+        });
+        return total[0];
     }
 
     /** Answers the worker's Register with one agent that prints {@code lines} lines of {@code lineBytes} bytes, and runs it. */
