@@ -163,17 +163,7 @@ public final class BatonClient implements AutoCloseable {
                 .header("User-Agent", userAgent)
                 .header("Last-Event-ID", Long.toString(after));
         if (token != null) builder.header("Authorization", "Bearer " + token);
-        HttpResponse<java.util.stream.Stream<String>> response;
-        try {
-            response = http.send(builder.GET().build(), HttpResponse.BodyHandlers.ofLines());
-        } catch (ConnectException e) {
-            throw new ServerUnreachableException(server, "connection refused", e);
-        } catch (IOException e) {
-            throw new ServerUnreachableException(server, Optional.ofNullable(e.getMessage()).orElse(e.toString()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServerUnreachableException(server, "interrupted", e);
-        }
+        HttpResponse<java.util.stream.Stream<String>> response = exchange(builder.GET().build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() >= 400) {
             String body = response.body().collect(Collectors.joining("\n"));
             throw new BatonApiException(response.statusCode(), problem(response.statusCode(), body), null);
@@ -191,9 +181,15 @@ public final class BatonClient implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() >= 400) throw new BatonApiException(response.statusCode(), problem(response), null);
+        return response;
+    }
+
+    /** One HTTP exchange; every way of not reaching the server becomes a {@link ServerUnreachableException}. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, body);
         } catch (HttpConnectTimeoutException e) {
             throw new ServerUnreachableException(server, "connection timed out", e);
         } catch (HttpTimeoutException e) {
@@ -206,8 +202,6 @@ public final class BatonClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ServerUnreachableException(server, "interrupted", e);
         }
-        if (response.statusCode() >= 400) throw new BatonApiException(response.statusCode(), problem(response), null);
-        return response;
     }
 
     /** The server's problem+json, or a stand-in built from a non-JSON error page (a proxy's, say). */
