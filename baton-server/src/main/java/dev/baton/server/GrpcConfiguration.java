@@ -18,11 +18,16 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 public class GrpcConfiguration {
 
+    /** BATON_WORKER_TOKENS, parsed once; empty means no authentication. */
     @Bean
-    TokenAuthInterceptor workerTokenInterceptor(GrpcProperties grpc, DispatchConfiguration.LocalWorkerToken local, MeterRegistry meters) {
+    WorkerTokens workerTokens(GrpcProperties grpc, DispatchConfiguration.LocalWorkerToken local) {
         WorkerTokens tokens = WorkerTokens.parse(grpc.workerTokens());
         // The embedded worker gets a random token of its own: the in-process path is checked like a remote worker's.
-        if (tokens.enabled()) tokens = tokens.with(local.workerId(), local.token());
+        return tokens.enabled() ? tokens.with(local.workerId(), local.token()) : tokens;
+    }
+
+    @Bean
+    TokenAuthInterceptor workerTokenInterceptor(WorkerTokens tokens, MeterRegistry meters) {
         TokenAuthInterceptor interceptor = new TokenAuthInterceptor(tokens);
         FunctionCounter.builder("grpc.auth.rejected", interceptor, TokenAuthInterceptor::rejected)
                 .description("gRPC calls refused for a missing or wrong worker token").register(meters);
@@ -35,13 +40,13 @@ public class GrpcConfiguration {
     }
 
     @Bean
-    ReadinessChecks.Probe grpcReadiness(GrpcServerLifecycle server, GrpcProperties grpc) {
+    ReadinessChecks.Probe grpcReadiness(GrpcServerLifecycle server, GrpcProperties grpc, WorkerTokens tokens) {
         return new ReadinessChecks.Probe("grpc", Duration.ofSeconds(1), () -> {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("status", server.serving() ? "UP" : "DOWN");
             r.put("port", server.port());
             r.put("tls", grpc.tls());
-            r.put("auth", WorkerTokens.parse(grpc.workerTokens()).enabled());
+            r.put("auth", tokens.enabled());
             return r;
         });
     }

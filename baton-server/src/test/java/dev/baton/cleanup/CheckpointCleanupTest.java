@@ -3,32 +3,13 @@ package dev.baton.cleanup;
 import dev.baton.workflow.Checkpoint;
 import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 import static dev.baton.cleanup.CleanupFixture.CHECKPOINT_RETENTION;
 import static dev.baton.cleanup.CleanupFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CheckpointCleanupTest {
-    @TempDir
-    Path dir;
-    CleanupFixture f;
-
-    @BeforeEach
-    void open() {
-        f = new CleanupFixture(dir);
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
+class CheckpointCleanupTest extends CleanupFixtureTest {
     @Test
     void invalidCheckpointsGoOnceTheRetentionHasPassedValidOnesNever() {
         Workflow wf = f.workflow(WorkflowStatus.COMPLETED, T0);

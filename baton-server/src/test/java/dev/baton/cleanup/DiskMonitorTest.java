@@ -2,10 +2,7 @@ package dev.baton.cleanup;
 
 import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,23 +15,9 @@ import static dev.baton.cleanup.CleanupFixture.ARCHIVE_AFTER;
 import static dev.baton.cleanup.CleanupFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DiskMonitorTest {
+class DiskMonitorTest extends CleanupFixtureTest {
     private static final long WARNING = 20_000;
     private static final long CRITICAL = 5_000;
-    @TempDir
-    Path dir;
-    CleanupFixture f;
-
-    @BeforeEach
-    void open() {
-        f = new CleanupFixture(dir);
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
     private DiskMonitor monitor(FreeSpace free) {
         return new DiskMonitor(Map.of("worktree", f.layout.worktreeRoot(), "workflow", f.layout.workflowRoot()), free, WARNING, CRITICAL,
                 new ForcedCleanup(f.worktrees, f.reports), f.metrics);

@@ -2,10 +2,7 @@ package dev.baton.cleanup;
 
 import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,21 +15,7 @@ import static dev.baton.cleanup.CleanupFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-class ReportRetentionTest {
-    @TempDir
-    Path dir;
-    CleanupFixture f;
-
-    @BeforeEach
-    void open() {
-        f = new CleanupFixture(dir);
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
+class ReportRetentionTest extends CleanupFixtureTest {
     @Test
     void reportsOlderThanTheArchiveAgeArePackedIntoATarGzThatHoldsThemAndAreRemoved() throws Exception {
         Workflow wf = f.workflow(WorkflowStatus.COMPLETED, T0);

@@ -3,12 +3,8 @@ package dev.baton.cleanup;
 import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowStatus;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -17,21 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static dev.baton.cleanup.CleanupFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ResourceCleanupTest {
-    @TempDir
-    Path dir;
-    CleanupFixture f;
-
-    @BeforeEach
-    void open() {
-        f = new CleanupFixture(dir);
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
+class ResourceCleanupTest extends CleanupFixtureTest {
     @Test
     void oneRunAppliesEveryRuleAndSumsUpWhatItRemoved() throws Exception {
         Workflow wf = f.withWorktree(WorkflowStatus.COMPLETED, T0);

@@ -2,10 +2,7 @@ package dev.baton.cleanup;
 
 import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,21 +12,7 @@ import static dev.baton.cleanup.CleanupFixture.T0;
 import static dev.baton.cleanup.CleanupFixture.TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class WorktreeCleanupTest {
-    @TempDir
-    Path dir;
-    CleanupFixture f;
-
-    @BeforeEach
-    void open() {
-        f = new CleanupFixture(dir);
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
+class WorktreeCleanupTest extends CleanupFixtureTest {
     @Test
     void aCompletedWorkflowKeepsItsWorktreeUntilTheTtlHasPassedThenLosesWorktreeAndBranchButKeepsReportsAndRows() throws Exception {
         Workflow wf = f.withWorktree(WorkflowStatus.COMPLETED, T0);

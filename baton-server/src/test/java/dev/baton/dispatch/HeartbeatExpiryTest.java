@@ -3,12 +3,9 @@ package dev.baton.dispatch;
 import dev.baton.agent.AgentResult;
 import dev.baton.agent.AgentResult.Outcome;
 import dev.baton.agent.AgentSession;
-import dev.baton.grpc.WorkerTokens;
 import dev.baton.worker.WorkerRuntime;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +21,11 @@ import static org.awaitility.Awaitility.await;
  * a worker that reconnects quickly keeps its sessions. Expiry is decided by {@link HeartbeatExpiry#sweep()}
  * with a clock the test moves, so nothing here depends on timing.
  */
-class HeartbeatExpiryTest {
+class HeartbeatExpiryTest extends DispatchFixtureTest {
     static final Duration START = Duration.ofSeconds(20);
 
-    DispatchFixture f;
     @TempDir
     Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new DispatchFixture(WorkerTokens.none());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
 
     private static CompletableFuture<AgentResult> queryAsync(AgentSession session, String taskId, String query) {
         return CompletableFuture.supplyAsync(() -> {

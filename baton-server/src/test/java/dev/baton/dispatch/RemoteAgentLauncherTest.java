@@ -3,9 +3,6 @@ package dev.baton.dispatch;
 import dev.baton.agent.AgentResult;
 import dev.baton.agent.AgentResult.Outcome;
 import dev.baton.agent.AgentSession;
-import dev.baton.grpc.WorkerTokens;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,23 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The engine's port served by a real worker over loopback gRPC, running the example agents as real processes. */
-class RemoteAgentLauncherTest {
+class RemoteAgentLauncherTest extends DispatchFixtureTest {
     static final Duration START = Duration.ofSeconds(20);
     static final Duration QUERY = Duration.ofSeconds(30);
 
-    DispatchFixture f;
     @TempDir
     Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new DispatchFixture(WorkerTokens.none());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
 
     @Test
     void oneshotAgentRunsOnTheWorkerAndAnswers() throws Exception {

@@ -11,8 +11,6 @@ import dev.baton.worker.WorkerRuntime;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,20 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Registration, heartbeats and authentication of the control stream, over a real loopback socket. */
-class WorkerControlServiceTest {
+class WorkerControlServiceTest extends DispatchFixtureTest {
     static final String TOKEN_A = "token-of-worker-a-0123456789";
     static final String TOKEN_B = "token-of-worker-b-0123456789";
 
-    DispatchFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new DispatchFixture(WorkerTokens.parse("worker-a=" + TOKEN_A + ",worker-b=" + TOKEN_B));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
+    @Override
+    WorkerTokens tokens() {
+        return WorkerTokens.parse("worker-a=" + TOKEN_A + ",worker-b=" + TOKEN_B);
     }
 
     /** A hand-driven control stream: what the server sent and how the call ended. */

@@ -93,6 +93,17 @@ final class It {
         return argv;
     }
 
+    /** Closes what a test started, newest first, going on past failures: clean-up must not stop half way. */
+    static void closeAll(List<? extends AutoCloseable> started) {
+        for (AutoCloseable c : started.reversed()) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // keep cleaning
+            }
+        }
+    }
+
     /** This JVM's environment without any Baton setting, plus {@code BATON_HOME} and the given ones. */
     static Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>(System.getenv());

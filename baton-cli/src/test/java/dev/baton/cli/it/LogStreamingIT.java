@@ -57,13 +57,7 @@ class LogStreamingIT {
 
     @AfterEach
     void stopEverythingWeStarted() {
-        for (AutoCloseable c : started.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // keep cleaning
-            }
-        }
+        It.closeAll(started);
     }
 
     @Test

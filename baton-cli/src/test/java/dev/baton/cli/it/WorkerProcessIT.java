@@ -64,13 +64,7 @@ class WorkerProcessIT {
 
     @AfterEach
     void stopEverythingWeStarted() {
-        for (AutoCloseable c : started.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // keep cleaning
-            }
-        }
+        It.closeAll(started);
     }
 
     @Test
