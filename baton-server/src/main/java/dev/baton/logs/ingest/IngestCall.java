@@ -2,7 +2,6 @@ package dev.baton.logs.ingest;
 
 import dev.baton.grpc.GrpcAuth;
 import dev.baton.grpc.v1.LogAck;
-import dev.baton.grpc.v1.LogBatch;
 import dev.baton.grpc.v1.StreamHello;
 import dev.baton.logs.store.AppendBatch;
 import dev.baton.logs.store.AppendCallback;
@@ -23,7 +22,7 @@ import java.util.Map;
  * acknowledged, after the fsync, with the stream's highest stored sequence. Responses come from the gRPC
  * thread and the store's writer thread, so every use of the response observer holds this object's lock.
  */
-final class IngestCall implements StreamObserver<LogBatch> {
+final class IngestCall implements StreamObserver<WireBatch> {
     private static final Logger log = LoggerFactory.getLogger(IngestCall.class);
 
     private final LogIngestService service;
@@ -45,11 +44,12 @@ final class IngestCall implements StreamObserver<LogBatch> {
     }
 
     @Override
-    public void onNext(LogBatch batch) {
+    public void onNext(WireBatch batch) {
         try {
+            if (batch.malformed() != null) throw EntryConversion.invalid(batch.malformed());
             if (key == null) {
                 hello(batch);
-                if (batch.getEntriesCount() == 0) {
+                if (batch.entryCount() == 0) {
                     responses.request(1);
                     return;
                 }
@@ -57,7 +57,7 @@ final class IngestCall implements StreamObserver<LogBatch> {
                 throw EntryConversion.invalid("hello is only allowed on the first message of a call");
             }
             service.metrics().batch();
-            AppendBatch append = EntryConversion.batch(key.workerId(), key.streamId(), metadata, batch.getEntriesList(), service.clock());
+            AppendBatch append = EntryConversion.batch(key.workerId(), key.streamId(), metadata, batch, service.clock());
             LogStore.validate(append);
             synchronized (this) {
                 if (closed) return;
@@ -71,9 +71,9 @@ final class IngestCall implements StreamObserver<LogBatch> {
         }
     }
 
-    private void hello(LogBatch batch) {
+    private void hello(WireBatch batch) {
         if (!batch.hasHello()) throw EntryConversion.invalid("the first message of a log stream must carry hello (worker_id, stream_id)");
-        StreamHello hello = batch.getHello();
+        StreamHello hello = batch.hello();
         String worker = GrpcAuth.effectiveWorkerId(hello.getWorkerId());
         if (hello.getStreamId().isEmpty()) throw EntryConversion.invalid("hello.stream_id is required");
         key = new StreamKey(worker, hello.getStreamId());

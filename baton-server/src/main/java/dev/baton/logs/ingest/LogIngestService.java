@@ -2,14 +2,16 @@ package dev.baton.logs.ingest;
 
 import dev.baton.grpc.GrpcAuth;
 import dev.baton.grpc.v1.LogAck;
-import dev.baton.grpc.v1.LogBatch;
 import dev.baton.grpc.v1.LogStreamGrpc;
 import dev.baton.logs.store.AppendBatch;
 import dev.baton.logs.store.LogStore;
 import dev.baton.logs.store.StreamKey;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -22,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * control and acknowledgements after durability. One live call per (worker, stream): a newer one replaces
  * (cancels) the older, as a worker that reconnects before the old connection timed out needs.
  */
-public final class LogIngestService extends LogStreamGrpc.LogStreamImplBase {
+public final class LogIngestService implements BindableService {
     private final LogStore store;
     private final Clock clock;
     private final LogIngestMetrics metrics;
@@ -34,8 +36,21 @@ public final class LogIngestService extends LogStreamGrpc.LogStreamImplBase {
         this.metrics = new LogIngestMetrics(meters, active::size);
     }
 
+    /**
+     * {@code baton.v1.LogStream} with the generated descriptors' names and response marshaller, but requests read
+     * as {@link WireBatch}: the hot path never builds a {@code LogEntry} per line.
+     */
     @Override
-    public StreamObserver<LogBatch> stream(StreamObserver<LogAck> responseObserver) {
+    public ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder(LogStreamGrpc.SERVICE_NAME)
+                .addMethod(LogStreamGrpc.getStreamMethod().toBuilder(WireBatch.MARSHALLER, LogStreamGrpc.getStreamMethod().getResponseMarshaller()).build(),
+                        ServerCalls.asyncBidiStreamingCall(this::stream))
+                .addMethod(LogStreamGrpc.getAppendMethod().toBuilder(WireBatch.MARSHALLER, LogStreamGrpc.getAppendMethod().getResponseMarshaller()).build(),
+                        ServerCalls.asyncUnaryCall(this::append))
+                .build();
+    }
+
+    StreamObserver<WireBatch> stream(StreamObserver<LogAck> responseObserver) {
         ServerCallStreamObserver<LogAck> responses = (ServerCallStreamObserver<LogAck>) responseObserver;
         responses.disableAutoRequest();
         IngestCall call = new IngestCall(this, responses);
@@ -44,16 +59,16 @@ public final class LogIngestService extends LogStreamGrpc.LogStreamImplBase {
         return call;
     }
 
-    @Override
-    public void append(LogBatch request, StreamObserver<LogAck> responseObserver) {
+    void append(WireBatch request, StreamObserver<LogAck> responseObserver) {
         try {
-            if (!request.hasHello() || request.getHello().getStreamId().isEmpty()) {
+            if (request.malformed() != null) throw EntryConversion.invalid(request.malformed());
+            if (!request.hasHello() || request.hello().getStreamId().isEmpty()) {
                 throw EntryConversion.invalid("Append needs hello with worker_id and stream_id");
             }
-            String worker = GrpcAuth.effectiveWorkerId(request.getHello().getWorkerId());
-            String streamId = request.getHello().getStreamId();
+            String worker = GrpcAuth.effectiveWorkerId(request.hello().getWorkerId());
+            String streamId = request.hello().getStreamId();
             metrics.batch();
-            AppendBatch batch = EntryConversion.batch(worker, streamId, Map.copyOf(request.getHello().getMetadataMap()), request.getEntriesList(), clock);
+            AppendBatch batch = EntryConversion.batch(worker, streamId, Map.copyOf(request.hello().getMetadataMap()), request, clock);
             LogStore.validate(batch);
             store.append(batch).whenComplete((mark, failure) -> {
                 if (failure != null) {

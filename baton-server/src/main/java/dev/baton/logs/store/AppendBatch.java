@@ -10,7 +10,7 @@ public record AppendBatch(String workerId, String streamId, List<NewLine> lines)
     /** Rough heap footprint, for the queue's byte bound. */
     long estimatedBytes() {
         long n = 64;
-        for (NewLine l : lines) n += 96 + (long) l.message().length() * 2;
+        for (NewLine l : lines) n += 96 + l.message().utf8Length();
         return n;
     }
 

@@ -173,7 +173,7 @@ final class LogWriter implements Runnable {
     private static LogLine lineOf(long offset, String worker, NewLine l) {
         LogLine.Gap gap = l.isGap() ? new LogLine.Gap(l.droppedLines(), l.droppedBytes()) : null;
         return new LogLine(offset, Records.instant(l.timestampNanos()), worker, l.taskId(), l.workflowId(), l.level(), l.source(),
-                l.message(), l.metadata(), l.partial(), gap);
+                l.message().toString(), l.metadata(), l.partial(), gap);
     }
 
     /** Rewrites the checkpoint when due (or always when {@code force}); a failure only makes the next recovery scan more. */

@@ -10,18 +10,24 @@ import java.util.Map;
  * @param workflowId      empty: the line goes to the worker's own log
  * @param metadata        already merged with the stream's metadata; pass the very same map instance for
  *                        lines that share it, the encoder then writes it once per block
+ * @param message         valid UTF-8, written to disk as it is
  * @param droppedLines    with {@code droppedBytes}: non-zero on a gap record
  */
 public record NewLine(long sequence, long timestampNanos, String taskId, String workflowId, LogLevel level, LogSource source,
-                      String message, Map<String, String> metadata, boolean partial, long droppedLines, long droppedBytes) {
+                      LineText message, Map<String, String> metadata, boolean partial, long droppedLines, long droppedBytes) {
 
     public NewLine {
         taskId = taskId == null ? "" : taskId;
         workflowId = workflowId == null ? "" : workflowId;
-        message = message == null ? "" : message;
+        message = message == null ? LineText.EMPTY : message;
         metadata = metadata == null ? Map.of() : metadata;
         level = level == null ? LogLevel.UNSPECIFIED : level;
         source = source == null ? LogSource.UNSPECIFIED : source;
+    }
+
+    public NewLine(long sequence, long timestampNanos, String taskId, String workflowId, LogLevel level, LogSource source,
+                   String message, Map<String, String> metadata, boolean partial, long droppedLines, long droppedBytes) {
+        this(sequence, timestampNanos, taskId, workflowId, level, source, LineText.of(message), metadata, partial, droppedLines, droppedBytes);
     }
 
     public boolean isGap() {

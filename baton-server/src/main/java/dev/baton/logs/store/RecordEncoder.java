@@ -45,7 +45,7 @@ final class RecordEncoder {
         String task = line.taskId();
         String workflow = line.workflowId();
         Map<String, String> metadata = line.metadata();
-        String message = line.message();
+        LineText message = line.message();
         int flags;
         long prev;
         if (reset) {
@@ -63,7 +63,7 @@ final class RecordEncoder {
         if (line.partial()) flags |= Records.PARTIAL;
         if (line.isGap()) flags |= Records.GAP;
 
-        int estimate = 64 + 3 * message.length();
+        int estimate = 64 + message.utf8Length();
         if ((flags & Records.ALL_FIELDS) != 0) {
             estimate += 3 * (worker.length() + stream.length() + task.length() + workflow.length()) + 20;
             for (var e : metadata.entrySet()) estimate += 3 * (e.getKey().length() + e.getValue().length()) + 10;
@@ -92,8 +92,10 @@ final class RecordEncoder {
             putVarLong(line.droppedLines());
             putVarLong(line.droppedBytes());
         }
-        ensure(5 + 3 * message.length());
-        putString(message);
+        ensure(5 + message.utf8Length());
+        putVarLong(message.utf8Length());
+        message.copyTo(buf, pos);
+        pos += message.utf8Length();
         int body = pos - start - Records.HEADER;
         crc.reset();
         crc.update(buf, start + Records.HEADER, body);
