@@ -133,6 +133,19 @@ class EntryConversionTest {
     }
 
     @Test
+    void utf8CheckFindsABadByteAnywhere() {
+        byte[] ascii = "0123456789abcdefghij".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int at = 0; at < ascii.length; at++) {
+            byte[] bad = ascii.clone();
+            bad[at] = (byte) 0xC3; // a lead byte followed by ASCII: invalid
+            assertThat(EntryConversion.validUtf8(bad, 0, bad.length)).as("bad byte at %d", at).isFalse();
+            byte[] good = new String(ascii, 0, at, java.nio.charset.StandardCharsets.UTF_8).concat("é✓").concat("tail").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(EntryConversion.validUtf8(good, 0, good.length)).as("valid with multi-byte at %d", at).isTrue();
+        }
+        assertThat(EntryConversion.validUtf8(ascii, 3, 9)).isTrue();
+    }
+
+    @Test
     void malformedBytesAreReportedNotThrown() {
         byte[] valid = LogBatch.newBuilder().addEntries(entry(1).setMessage("some text")).build().toByteArray();
         List<byte[]> broken = new ArrayList<>();
