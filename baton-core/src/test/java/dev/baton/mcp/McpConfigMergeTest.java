@@ -45,7 +45,7 @@ class McpConfigMergeTest {
         assertThat(m.globalRefs()).containsExactly("github");
         assertThat(m.workRefs()).containsExactly("github");
         assertThat(((McpServer.Stdio) m.servers().getFirst()).env())
-                .containsExactly(Map.entry("GITHUB_TOKEN", "ghp_secret1"), Map.entry("LOG", "debug"), Map.entry("EXTRA", "other-value"));
+                .containsOnly(Map.entry("GITHUB_TOKEN", "ghp_secret1"), Map.entry("LOG", "debug"), Map.entry("EXTRA", "other-value"));
     }
 
     @Test
