@@ -19,7 +19,10 @@ public final class McpConfigJson {
     private McpConfigJson() {
     }
 
-    /** The file content for these (resolved) servers; no servers gives {@code {"mcpServers":{}}}. */
+    /**
+     * The file content for these (resolved) servers; no servers gives {@code {"mcpServers":{}}}. One line: an
+     * agent that prints it shows it as one output line, whose env and headers the log masking recognises.
+     */
     public static String render(List<McpServer> servers) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode byName = root.putObject("mcpServers");
@@ -40,6 +43,6 @@ public final class McpConfigJson {
                 }
             }
         }
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        return JSON.writeValueAsString(root);
     }
 }

@@ -31,6 +31,10 @@ public final class McpConfigMerge {
         this.environment = environment;
     }
 
+    public McpRegistry registry() {
+        return registry;
+    }
+
     /**
      * @throws BatonException.Invalid for an unknown reference (naming it and the known servers) or a
      *                                {@code ${NAME}} whose variable is not set (naming server, field and variable)
@@ -60,6 +64,23 @@ public final class McpConfigMerge {
                     + String.join("; ", missing));
         }
         return new McpMerged(globalNames, workNames, resolved, templates);
+    }
+
+    /**
+     * One configured server as an agent would get it without overrides, {@code ${NAME}} resolved: what the
+     * connection check starts or calls.
+     *
+     * @throws BatonException.Invalid unknown name or unset variable
+     */
+    public McpServer resolved(String name) {
+        McpServer template = registry.require(name);
+        Set<String> missing = new LinkedHashSet<>();
+        McpServer out = template.mapStrings(text -> resolve(text, name, missing));
+        if (!missing.isEmpty()) {
+            throw new BatonException.Invalid("mcp.variable-missing", "MCP server '" + name + "' refers to environment variables that are not set in Baton's environment: "
+                    + String.join("; ", missing));
+        }
+        return out;
     }
 
     private String resolve(String text, String server, Set<String> missing) {
