@@ -1,6 +1,5 @@
 package dev.baton.mcp.check;
 
-import dev.baton.agent.process.ProcessTree;
 import dev.baton.mcp.McpServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -102,7 +103,7 @@ public final class McpHandshake {
         } catch (ExecutionException e) {
             return Attempt.failed(millis(start), String.valueOf(e.getCause()));
         } finally {
-            ProcessTree.kill(p.toHandle(), STOP_GRACE);
+            stopTree(p);
             closeQuietly(p.getOutputStream());
             closeQuietly(p.getInputStream());
         }
@@ -218,6 +219,24 @@ public final class McpHandshake {
         JsonNode error = n.get("error");
         return Attempt.failed(millis(start), "initialize answered with an error: "
                 + (error != null && error.has("message") ? error.get("message").asString() : String.valueOf(error)));
+    }
+
+    /**
+     * SIGTERM to the server and everything it started (npx starts node, which starts the server …), SIGKILL to what
+     * is left after a grace period. Not the agents' ProcessTree: the MCP feature stays free of the agent runtime
+     * (which reads the MCP servers file), and a handshake process needs no orphan bookkeeping.
+     */
+    private static void stopTree(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(p.toHandle());
+        p.descendants().forEach(tree::add);
+        tree.forEach(ProcessHandle::destroy);
+        try {
+            p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private static long millis(long start) {
