@@ -23,7 +23,7 @@ class ModuleBoundariesTest {
 
     @Test
     void domainIsPlainJava() {
-        noClasses().that().resideInAnyPackage("dev.baton.workflow", "dev.baton.shared", "dev.baton.spec..", "dev.baton.agent", "dev.baton.ping")
+        noClasses().that().resideInAnyPackage("dev.baton.workflow", "dev.baton.shared", "dev.baton.spec..", "dev.baton.agent", "dev.baton.ping", "dev.baton.mcp")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..", "io.grpc..",
                         "jakarta..", "dev.baton.store..", "dev.baton.engine..", "dev.baton.ops..", "dev.baton.server..")
                 .because("the domain must stay free of frameworks, JDBC and gRPC")
@@ -63,6 +63,15 @@ class ModuleBoundariesTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "io.grpc..", "dev.baton.grpc..",
                         "dev.baton.engine..", "dev.baton.server..", "..rest..")
                 .because("the log store is files and threads; gRPC (ingest) and HTTP (web) are adapters around it")
+                .check(baton);
+    }
+
+    @Test
+    void mcpConnectionCheckIsPlainJava() {
+        noClasses().that().resideInAPackage("dev.baton.mcp..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "dev.baton.store..",
+                        "dev.baton.server..", "..rest..", "dev.baton.engine..", "dev.baton.ops..")
+                .because("the MCP servers and their connection check are plain Java; /ready and the engine use them, not the other way")
                 .check(baton);
     }
 

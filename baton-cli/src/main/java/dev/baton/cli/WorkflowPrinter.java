@@ -93,7 +93,7 @@ final class WorkflowPrinter {
     private static String workDetail(WorkView work) {
         List<String> parts = new ArrayList<>();
         parts.add(work.model() == null ? work.agent() : work.agent() + "/" + work.model());
-        if (!work.mcpServers().isEmpty()) parts.add("mcp: " + String.join(",", work.mcpServers()));
+        if (!work.mcpServers().isEmpty()) parts.add("mcp: " + String.join(",", work.mcpServers().stream().map(WorkflowView.McpRefView::name).toList()));
         if (work.error() != null) parts.add("error: " + Formats.oneLine(work.error(), 120));
         return String.join("  ", parts);
     }

@@ -18,6 +18,12 @@ import java.util.Map;
 public record AgentStart(AgentProfile profile, Path workspace, String model, Map<String, String> env,
                          Duration startTimeout, Duration queryTimeout, Duration stopTimeout, OutputListener output) {
 
+    /**
+     * The environment variable holding the path of the work's merged MCP config file; the argv placeholder
+     * {@code {mcpConfig}} expands to its value. It travels in {@link #env()}, so it reaches remote workers too.
+     */
+    public static final String MCP_CONFIG_ENV = "BATON_MCP_CONFIG";
+
     public AgentStart {
         env = Map.copyOf(env);
     }

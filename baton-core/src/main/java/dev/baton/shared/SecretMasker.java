@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *   <li>API keys ({@code sk-…}, {@code ghp_…}, {@code xoxb-…}, {@code AKIA…}, {@code Bearer …}, {@code api_key=…},
  *       {@code token=…}) keep their first 4 characters: {@code sk-a***};</li>
  *   <li>passwords and secrets ({@code password=…}, {@code DB_SECRET: …}) and the values of {@code env} /
- *       {@code envOverrides} maps become {@code ***} as a whole: they are short, a prefix would give most away;</li>
+ *       {@code envOverrides} / {@code headers} maps (agent and MCP server config) become {@code ***} as a whole:
+ *       they are short, a prefix would give most away;</li>
  *   <li>whatever the extra patterns given at construction match ({@code LOG_MASK_PATTERNS}).</li>
  * </ul>
  * Hex digests (sha256 of specs, commit shas) and ids such as {@code wf-123} are left alone: no rule looks at
@@ -28,8 +29,11 @@ public final class SecretMasker {
     /** A value this short shown with 4 characters would be nearly whole: it is masked entirely instead. */
     private static final int MIN_LENGTH_FOR_PREFIX = 9;
 
-    /** {@code env={A=b, C=d}}, {@code "env":{"A":"b"}}, {@code envOverrides: {A: b}}: maps whose values are all secret. */
-    private static final Pattern ENV_MAP = Pattern.compile("(?i)\\b(env|envOverrides)([\"']?\\s*[:=]\\s*)\\{([^{}]*)}");
+    /**
+     * {@code env={A=b, C=d}}, {@code "env":{"A":"b"}}, {@code envOverrides: {A: b}}, {@code "headers":{"Authorization":"…"}}
+     * (an MCP config): maps whose values are all secret.
+     */
+    private static final Pattern ENV_MAP = Pattern.compile("(?i)\\b(env|envOverrides|headers)([\"']?\\s*[:=]\\s*)\\{([^{}]*)}");
     private static final Pattern ENV_ENTRY = Pattern.compile("([\\w.-]+[\"']?\\s*[:=]\\s*)(\"[^\"]*\"|'[^']*'|[^,}\\s]+)");
     /** scheme://userinfo@ — greedy up to the last '@' before the path, so an unencoded '@' in a password cannot leak the rest. */
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s\"'<>]*@");
@@ -61,7 +65,7 @@ public final class SecretMasker {
     /** @param extraPatterns regexes whose matches become {@code ***} (only group 1 when the pattern has a group) */
     public SecretMasker(Collection<String> extraPatterns) {
         List<Rule> r = new ArrayList<>();
-        r.add(new Rule(ENV_MAP, s -> s.contains("nv"), m -> m.group(1) + m.group(2) + "{" + maskEnvEntries(m.group(3)) + "}"));
+        r.add(new Rule(ENV_MAP, s -> s.contains("nv") || s.contains("eaders"), m -> m.group(1) + m.group(2) + "{" + maskEnvEntries(m.group(3)) + "}"));
         r.add(new Rule(URL_USERINFO, s -> s.contains("://") && s.indexOf('@') >= 0, m -> m.group(1) + MASK + "@"));
         r.add(new Rule(KNOWN_KEYS, SecretMasker::mayHoldKnownKey, m -> keepPrefix(m.group())));
         r.add(new Rule(BEARER, s -> s.contains("earer") || s.contains("EARER"), m -> m.group(1) + keepPrefix(m.group(2))));
@@ -90,9 +94,9 @@ public final class SecretMasker {
         return out;
     }
 
-    /** Whether every value under this key is secret as a whole ({@code env}, {@code envOverrides}). */
+    /** Whether every value under this key is secret as a whole ({@code env}, {@code envOverrides}, an MCP server's {@code headers}). */
     public boolean hidesAllValuesUnder(String key) {
-        return key != null && (key.equalsIgnoreCase("env") || key.equalsIgnoreCase("envOverrides"));
+        return key != null && (key.equalsIgnoreCase("env") || key.equalsIgnoreCase("envOverrides") || key.equalsIgnoreCase("headers"));
     }
 
     /** A value logged under a name: a secret-sounding name hides it (prefix kept for tokens and keys), else {@link #mask}. */

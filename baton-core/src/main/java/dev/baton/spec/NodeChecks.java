@@ -146,20 +146,6 @@ final class NodeChecks {
         }
     }
 
-    /** A list of non-blank strings (a single string is refused: it is usually a forgotten pair of brackets). */
-    List<String> strings(Mapping m, String key, String path) {
-        List<SpecNode> items = list(m, key, path, false);
-        if (items == null) return List.of();
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            SpecNode item = items.get(i);
-            String f = field(path, key) + "[" + i + "]";
-            if (item instanceof Scalar s && !s.isNull() && !s.text().isBlank()) out.add(s.text());
-            else add(item.at(), f, "expected a non-blank string, found " + shown(item));
-        }
-        return out;
-    }
-
     /**
      * Remembers the first place each id was used and reports later uses there.
      *

@@ -1,9 +1,11 @@
 package dev.baton.spec;
 
+import dev.baton.mcp.McpServerRef;
 import dev.baton.shared.BatonException;
 import dev.baton.shared.Problem;
 import dev.baton.spec.SpecNode.Location;
 import dev.baton.spec.SpecNode.Mapping;
+import dev.baton.spec.SpecNode.Scalar;
 import dev.baton.workflow.RepositoryRef;
 import dev.baton.workflow.TaskStatus;
 
@@ -34,10 +36,12 @@ public final class SpecParser {
     static final Set<String> TOP_KEYS = Set.of("id", "version", "status", "name", "repositories", "works", "tasks", "submissions");
     private static final Set<String> REPOSITORY_KEYS = Set.of("name", "path");
     private static final Set<String> WORK_KEYS = Set.of("id", "name", "agent", "model", "mcpServers");
+    private static final Set<String> MCP_REF_KEYS = Set.of("name", "envOverrides");
+    private static final java.util.regex.Pattern OVERRIDE_KEY = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final Set<String> TASK_KEYS = Set.of("id", "work", "query", "assignedTo", "status", "startedAt");
 
     /** A work as far as it could be read; fields that had a problem are null. Index = position in the file. */
-    private record WorkDraft(String id, String name, String agent, String model, List<String> mcpServers, Location at) {
+    private record WorkDraft(String id, String name, String agent, String model, List<McpServerRef> mcpServers, Location at) {
     }
 
     private record TaskDraft(String id, String work, int workIndex, String query, String assignedTo, TaskStatus status,
@@ -60,7 +64,7 @@ public final class SpecParser {
         String status = SpecSections.statusWord(c, root);
         String name = c.text(root, "name", "", true, MAX_NAME_LENGTH);
         List<RepositoryRef> repositories = repositories(c, root, ctx.repositoriesRoot());
-        List<WorkDraft> works = works(c, root, ctx.knownAgents());
+        List<WorkDraft> works = works(c, root, ctx.knownAgents(), ctx.knownMcpServers());
         List<TaskDraft> tasks = tasks(c, root, works);
         List<Submission> submissions = SpecSections.submissions(c, root, ctx.diffsRoot(), true,
                 tasks.stream().map(TaskDraft::id).filter(Objects::nonNull).toList());
@@ -129,7 +133,7 @@ public final class SpecParser {
         return out;
     }
 
-    private List<WorkDraft> works(NodeChecks c, Mapping root, Set<String> knownAgents) {
+    private List<WorkDraft> works(NodeChecks c, Mapping root, Set<String> knownAgents, Set<String> knownMcp) {
         List<SpecNode> items = c.list(root, "works", "", true);
         if (items == null) return List.of();
         List<WorkDraft> out = new ArrayList<>();
@@ -151,7 +155,60 @@ public final class SpecParser {
                         + (knownAgents.isEmpty() ? "no agent profiles are configured" : "known: " + String.join(", ", new TreeSet<>(knownAgents))) + ")");
             }
             String model = c.text(m, "model", f, false, MAX_NAME_LENGTH);
-            out.add(new WorkDraft(id, name, agent, model, c.strings(m, "mcpServers", f), m.at()));
+            out.add(new WorkDraft(id, name, agent, model, mcpRefs(c, m, f, knownMcp), m.at()));
+        }
+        return out;
+    }
+
+    /**
+     * {@code mcpServers}: a list whose items are a server name or {@code {name: x, envOverrides: {K: V}}}; each
+     * name must be a configured server, once per work. Values are kept as written ({@code ${VAR}} unresolved).
+     */
+    private static List<McpServerRef> mcpRefs(NodeChecks c, Mapping work, String path, Set<String> known) {
+        List<SpecNode> items = c.list(work, "mcpServers", path, false);
+        if (items == null) return List.of();
+        List<McpServerRef> out = new ArrayList<>();
+        Map<String, Location> names = NodeChecks.seen();
+        for (int i = 0; i < items.size(); i++) {
+            SpecNode item = items.get(i);
+            String f = path + ".mcpServers[" + i + "]";
+            String name;
+            Map<String, String> overrides = new LinkedHashMap<>();
+            Location at = item.at();
+            if (item instanceof Mapping m) {
+                c.onlyKeys(m, f, MCP_REF_KEYS);
+                name = c.string(m, "name", f, true);
+                if (name != null) at = m.get("name").at();
+                SpecNode o = m.get("envOverrides");
+                if (o instanceof Mapping om) {
+                    om.entries().forEach((k, e) -> {
+                        String of = f + ".envOverrides." + k;
+                        if (!OVERRIDE_KEY.matcher(k).matches()) {
+                            c.add(e.keyAt(), of, "'" + k + "' is not a variable or header name (letters, digits, '_', '.', '-')");
+                        } else if (e.value() instanceof Scalar s && !s.isNull()) {
+                            overrides.put(k, s.text());
+                        } else {
+                            c.add(e.value().at(), of, "expected a value, found " + e.value().describe());
+                        }
+                    });
+                } else if (o != null && !(o instanceof Scalar s && s.isNull())) {
+                    c.add(o.at(), f + ".envOverrides", "expected a mapping of names to values, found " + o.describe());
+                }
+            } else if (item instanceof Scalar s && !s.isNull() && !s.text().isBlank()) {
+                name = s.text();
+            } else {
+                c.add(item.at(), f, "expected an MCP server name or {name: …, envOverrides: {…}}, found "
+                        + (item instanceof Scalar s && !s.isNull() ? "'" + s.text() + "'" : item.describe()));
+                continue;
+            }
+            if (name == null) continue;
+            if (!known.contains(name)) {
+                c.add(at, f, "unknown MCP server '" + name + "' (" + (known.isEmpty()
+                        ? "no MCP servers are configured: list them in the file BATON_MCP_SERVERS names"
+                        : "known: " + String.join(", ", new TreeSet<>(known))) + ")");
+            } else if (c.unique(names, name, at, f, "MCP server")) {
+                out.add(new McpServerRef(name, overrides));
+            }
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.baton.spec;
 
+import dev.baton.mcp.McpServerRef;
 import dev.baton.workflow.RepositoryRef;
 import dev.baton.workflow.Workflow;
 import tools.jackson.databind.node.ArrayNode;
@@ -54,7 +55,19 @@ public final class SpecWriter {
             n.put("name", w.name());
             n.put("agent", w.agent());
             putIfSet(n, "model", w.model());
-            if (!w.mcpServers().isEmpty()) w.mcpServers().forEach(n.putArray("mcpServers")::add);
+            if (!w.mcpServers().isEmpty()) {
+                ArrayNode refs = n.putArray("mcpServers");
+                // A plain name stays a plain name; overrides are written back as given (${VAR} unresolved).
+                for (McpServerRef r : w.mcpServers()) {
+                    if (r.envOverrides().isEmpty()) {
+                        refs.add(r.name());
+                    } else {
+                        ObjectNode o = refs.addObject().put("name", r.name());
+                        ObjectNode env = o.putObject("envOverrides");
+                        r.envOverrides().forEach(env::put);
+                    }
+                }
+            }
         }
         ArrayNode tasks = root.putArray("tasks");
         for (TaskSpec t : doc.tasks()) {

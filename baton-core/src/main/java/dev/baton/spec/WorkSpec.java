@@ -1,5 +1,7 @@
 package dev.baton.spec;
 
+import dev.baton.mcp.McpServerRef;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -9,9 +11,9 @@ import java.util.Objects;
  * @param id         null when the file leaves it out ({@code wk-…} is generated when the workflow is built)
  * @param agent      name of a configured agent profile
  * @param model      may be null
- * @param mcpServers names of MCP servers added to the global ones
+ * @param mcpServers MCP servers added to the global ones, as written (names and envOverrides, {@code ${VAR}} unresolved)
  */
-public record WorkSpec(String id, String name, String agent, String model, List<String> mcpServers) {
+public record WorkSpec(String id, String name, String agent, String model, List<McpServerRef> mcpServers) {
 
     public WorkSpec {
         Objects.requireNonNull(name, "name");

@@ -1,5 +1,7 @@
 package dev.baton.workflow;
 
+import dev.baton.mcp.McpServerRef;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -9,10 +11,10 @@ import java.util.List;
  * @param sequence   0-based position in the workflow; checkpoints remember the sequence they were taken at
  * @param agent      name of the agent profile
  * @param model      model passed to the agent ({@code {model}}), may be null
- * @param mcpServers names of MCP servers this work adds to the global ones
+ * @param mcpServers MCP servers this work adds to the global ones (a reference of a global one replaces it), with their envOverrides
  */
 public record Work(String id, String workflowId, int sequence, String name, String agent, String model,
-                   List<String> mcpServers, WorkStatus status, List<Task> tasks, long version,
+                   List<McpServerRef> mcpServers, WorkStatus status, List<Task> tasks, long version,
                    Instant startedAt, Instant finishedAt, String error) {
 
     public Work {

@@ -26,7 +26,7 @@ final class SpecFixture {
         this.diffs = Files.createDirectories(base.resolve("diffs"));
         Files.createDirectories(repos.resolve("app/.git"));
         Files.createDirectories(repos.resolve("lib/.git"));
-        this.ctx = SpecContext.of(repos, diffs, Set.of("scripted", "claude"));
+        this.ctx = SpecContext.of(repos, diffs, Set.of("scripted", "claude"), Set.of("github", "fs", "ok", "docs"));
     }
 
     SpecDocument parse(String content) {

@@ -276,7 +276,7 @@ class SpecParserProblemsTest {
 
     @Test
     void filesOverTheSizeLimitAreRefusedBeforeParsing() throws IOException {
-        var small = new SpecContext(f.repos, f.diffs, Set.of("scripted"), 100);
+        var small = new SpecContext(f.repos, f.diffs, Set.of("scripted"), Set.of(), 100);
         String big = "name: X\n" + "# é\n".repeat(30); // 8 + 30 × 5 UTF-8 bytes
 
         assertThatThrownBy(() -> f.parser.parse("big.yaml", big, small))
@@ -298,8 +298,8 @@ class SpecParserProblemsTest {
 
         assertThat(problems).extracting(Problem::field, Problem::message).containsExactly(
                 tuple("works[0]", "work 'V' has no tasks (every task names its work with 'work:')"),
-                tuple("works[0].mcpServers[1]", "expected a non-blank string, found a list"),
-                tuple("works[0].mcpServers[2]", "expected a non-blank string, found ''"),
+                tuple("works[0].mcpServers[1]", "expected an MCP server name or {name: …, envOverrides: {…}}, found a list"),
+                tuple("works[0].mcpServers[2]", "expected an MCP server name or {name: …, envOverrides: {…}}, found ''"),
                 tuple("works[1].agent", "expected a string, found a mapping"));
     }
 

@@ -44,7 +44,7 @@ class SpecParserTest {
             assertThat(r.path()).isEqualTo(f.repos.resolve("app").toRealPath());
         });
         assertThat(doc.works()).containsExactly(
-                new WorkSpec("wk-plan", "Plan", "scripted", "some-model", List.of("github")),
+                new WorkSpec("wk-plan", "Plan", "scripted", "some-model", List.of(dev.baton.mcp.McpServerRef.of("github"))),
                 new WorkSpec(null, "Build", "claude", null, List.of()));
         assertThat(doc.tasks()).containsExactly(
                 new TaskSpec("TASK-001", "wk-plan", 0, "Write a plan", "agent-a", TaskStatus.IN_PROGRESS, Instant.parse("2026-02-19T10:00:00Z")),

@@ -46,7 +46,8 @@ class SpecWriterTest {
     void writesReadableYamlInAFixedOrder() throws IOException {
         SpecDocument doc = new SpecDocument("spec-1", 4, "running", "Demo: two steps",
                 List.of(new RepositoryRef("app", f.repos.resolve("app").toRealPath())),
-                List.of(new WorkSpec("007", "Plan", "scripted", "gpt-5", List.of("github", "fs"))),
+                List.of(new WorkSpec("007", "Plan", "scripted", "gpt-5", List.of(dev.baton.mcp.McpServerRef.of("github"),
+                        new dev.baton.mcp.McpServerRef("fs", Map.of("ROOT", "${HOME}/src"))))),
                 List.of(new TaskSpec("TASK-001", "007", 0, "Line one\nLine two\n", "agent-a", TaskStatus.IN_PROGRESS,
                                 Instant.parse("2026-02-19T10:00:00Z")),
                         new TaskSpec("TASK-002", "007", 0, "yes", null, TaskStatus.PENDING, null)),
@@ -67,7 +68,9 @@ class SpecWriterTest {
                     model: gpt-5
                     mcpServers:
                       - github
-                      - fs
+                      - name: fs
+                        envOverrides:
+                          ROOT: "${HOME}/src"
                 tasks:
                   - id: TASK-001
                     work: "007"

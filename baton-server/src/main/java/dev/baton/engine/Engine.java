@@ -3,6 +3,8 @@ package dev.baton.engine;
 import dev.baton.agent.AgentLauncher;
 import dev.baton.agent.profile.AgentProfiles;
 import dev.baton.git.GitCli;
+import dev.baton.mcp.McpConfigMerge;
+import dev.baton.mcp.McpRegistry;
 import dev.baton.spec.store.VersionedSpecFiles;
 import dev.baton.workflow.EventBus;
 import dev.baton.workflow.EventLog;
@@ -48,14 +50,25 @@ public final class Engine implements AutoCloseable {
     public Engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
                   GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore,
                   EngineTracing tracing) {
+        this(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, specStore, tracing,
+                new McpConfigMerge(McpRegistry.empty(), System::getenv));
+    }
+
+    /**
+     * @param mcp merges each work's MCP config from the configured servers (BATON_MCP_SERVERS) and Baton's
+     *            environment; works may only reference servers of its registry
+     */
+    public Engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
+                  GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore,
+                  EngineTracing tracing, McpConfigMerge mcp) {
         EngineMetrics metrics = new EngineMetrics(meters);
         EventRecorder events = new EventRecorder(eventLog, bus, metrics);
-        SpecFiles specFiles = new SpecFiles(layout, profiles, specStore);
+        SpecFiles specFiles = new SpecFiles(layout, profiles, mcp.registry().names(), specStore);
         OutsideTasks outside = new OutsideTasks();
         agentSlots = new Semaphore(settings.agentMaxConcurrent(), true);
         ctx = new EngineContext(repository, events, new WorkflowTransitions(repository, events, metrics, clock),
                 new WorkspacePreparer(layout, git, metrics, tracing), new ReportWriter(layout), git, launcher, profiles, settings, layout,
-                clock, metrics, agentSlots, specFiles, outside, tracing);
+                clock, metrics, agentSlots, specFiles, outside, tracing, new WorkMcpConfig(mcp, tracing));
         executor = new WorkflowExecutor(ctx);
         specFileSync = new SpecFileSync(specFiles, repository, Duration.ofMillis(50));
         bus.subscribe(specFileSync::on);

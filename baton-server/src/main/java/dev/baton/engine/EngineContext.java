@@ -13,5 +13,5 @@ record EngineContext(WorkflowRepository repository, EventRecorder events, Workfl
                      WorkspacePreparer workspaces, ReportWriter reports, GitCli git, AgentLauncher launcher,
                      AgentProfiles profiles, EngineSettings settings, DataLayout layout, Clock clock,
                      EngineMetrics metrics, Semaphore agentSlots, SpecFiles specFiles, OutsideTasks outside,
-                     EngineTracing tracing) {
+                     EngineTracing tracing, WorkMcpConfig mcp) {
 }

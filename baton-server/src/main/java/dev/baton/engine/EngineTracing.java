@@ -29,6 +29,10 @@ public final class EngineTracing {
     public static final AttributeKey<String> AGENT_TYPE = AttributeKey.stringKey("agent.type");
     public static final AttributeKey<Long> AGENT_PID = AttributeKey.longKey("agent.process.pid");
     public static final AttributeKey<Long> MCP_SERVER_COUNT = AttributeKey.longKey("mcp.server.count");
+    /** Names of the global MCP servers taken into a work's config (span mcp.config.merge). */
+    public static final AttributeKey<java.util.List<String>> MCP_REFS_GLOBAL = AttributeKey.stringArrayKey("mcp.refs.global");
+    /** Names of the MCP servers the work referenced itself (span mcp.config.merge). */
+    public static final AttributeKey<java.util.List<String>> MCP_REFS_WORK = AttributeKey.stringArrayKey("mcp.refs.work");
     public static final AttributeKey<Long> QUERY_LENGTH = AttributeKey.longKey("query.length");
     public static final AttributeKey<Long> QUERY_EXIT_CODE = AttributeKey.longKey("query.exit_code");
     public static final AttributeKey<String> QUERY_OUTCOME = AttributeKey.stringKey("query.outcome");

@@ -31,17 +31,20 @@ import java.util.function.Function;
 final class SpecFiles {
     private final DataLayout layout;
     private final AgentProfiles profiles;
+    private final java.util.Set<String> mcpServers;
     private final VersionedSpecFiles store;
     private final SpecParser parser = new SpecParser();
 
-    SpecFiles(DataLayout layout, AgentProfiles profiles, VersionedSpecFiles store) {
+    /** @param mcpServers names of the configured MCP servers, which works may reference */
+    SpecFiles(DataLayout layout, AgentProfiles profiles, java.util.Set<String> mcpServers, VersionedSpecFiles store) {
         this.layout = layout;
         this.profiles = profiles;
+        this.mcpServers = java.util.Set.copyOf(mcpServers);
         this.store = store;
     }
 
     private SpecContext context() {
-        return SpecContext.of(layout.gitRoot(), layout.diffsDir(), profiles.names());
+        return SpecContext.of(layout.gitRoot(), layout.diffsDir(), profiles.names(), mcpServers);
     }
 
     SpecDocument parse(String fileName, String content) {

@@ -4,6 +4,7 @@ import dev.baton.agent.AgentProfile;
 import dev.baton.agent.AgentResult;
 import dev.baton.agent.AgentSession;
 import dev.baton.agent.AgentStart;
+import dev.baton.shared.BatonException;
 import dev.baton.workflow.Checkpoint;
 import dev.baton.workflow.Report;
 import dev.baton.workflow.Task;
@@ -56,6 +57,8 @@ final class WorkflowRun {
     /** Span attributes of the workflow (id, correlationId) and of the work being run (plus work.id, work.sequence). */
     private Attributes workflowAttributes = Attributes.empty();
     private Attributes workAttributes = Attributes.empty();
+    /** The MCP config file of the running agent (it holds resolved secrets: deleted when the agent stops). */
+    private Path mcpConfigFile;
 
     /** A task body: what runs inside its task.execute span. */
     private interface TaskBody {
@@ -187,10 +190,23 @@ final class WorkflowRun {
         long startNanos = System.nanoTime();
         Traced span = ctx.tracing().start("agent.start", workAttributes.toBuilder()
                 .put(EngineTracing.AGENT_TYPE, profile.name())
-                .put(EngineTracing.WORK_MODEL, work.model() != null ? work.model() : profile.defaultModel())
-                .put(EngineTracing.MCP_SERVER_COUNT, (long) work.mcpServers().size()).build());
+                .put(EngineTracing.WORK_MODEL, work.model() != null ? work.model() : profile.defaultModel()).build());
         try (span) {
-            AgentSession session = ctx.launcher().start(agentStart(profile, work, workspace));
+            WorkMcpConfig.Prepared mcp;
+            try {
+                mcp = ctx.mcp().prepare(work, workspace, workAttributes);
+            } catch (BatonException.Invalid | BatonException.Transient e) {
+                // Like a launcher that cannot start its process: every task of the work answers START_FAILED with the reason.
+                span.error("McpConfigInvalid", e.getMessage());
+                log.atWarn().addKeyValue("event", "McpConfigFailed").log("cannot start the agent of work {}: {}", work.id(), e.getMessage());
+                ctx.metrics().agentStarted(Duration.ofNanos(System.nanoTime() - startNanos));
+                AgentSession failed = new StartFailedSession("cannot start agent '" + profile.name() + "': " + e.getMessage());
+                control.attach(failed);
+                return failed;
+            }
+            span.set(EngineTracing.MCP_SERVER_COUNT, (long) mcp.serverCount());
+            mcpConfigFile = mcp.file();
+            AgentSession session = ctx.launcher().start(agentStart(profile, work, workspace, mcp.file()));
             ctx.metrics().agentStarted(Duration.ofNanos(System.nanoTime() - startNanos));
             session.pid().ifPresent(pid -> span.set(EngineTracing.AGENT_PID, pid));
             control.attach(session);
@@ -214,6 +230,25 @@ final class WorkflowRun {
             control.detach();
             ctx.metrics().runningAgents().decrementAndGet();
             ctx.agentSlots().release();
+            if (mcpConfigFile != null) WorkMcpConfig.delete(mcpConfigFile);
+            mcpConfigFile = null;
+        }
+    }
+
+    /** An agent that could not be set up: every query answers START_FAILED with the reason, nothing runs. */
+    private record StartFailedSession(String reason) implements AgentSession {
+        @Override
+        public AgentResult query(String taskId, String query) {
+            return new AgentResult(AgentResult.Outcome.START_FAILED, -1, "", "", Duration.ZERO, reason);
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public java.util.OptionalLong pid() {
+            return java.util.OptionalLong.empty();
         }
     }
 
@@ -287,7 +322,7 @@ final class WorkflowRun {
         return reloadWork(work).tasks().stream().filter(t -> t.id().equals(task.id())).findFirst().orElse(task);
     }
 
-    private AgentStart agentStart(AgentProfile profile, Work work, Path workspace) {
+    private AgentStart agentStart(AgentProfile profile, Work work, Path workspace, Path mcpConfig) {
         EngineSettings s = ctx.settings();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BATON_WORKFLOW_ID", wf.id());
@@ -295,6 +330,7 @@ final class WorkflowRun {
         env.put("BATON_CORRELATION_ID", wf.correlationId());
         env.put("BATON_WORKSPACE", workspace.toString());
         env.put("BATON_REPORTS_DIR", ctx.layout().reportsDir(wf.id()).toString());
+        env.put(AgentStart.MCP_CONFIG_ENV, mcpConfig.toString());
         String model = work.model() != null ? work.model() : profile.defaultModel();
         // What the agent process gets on top of Baton's environment (as Launch merges it). Logged under
         // "env" so that the log formatter shows the variable names and masks every value.

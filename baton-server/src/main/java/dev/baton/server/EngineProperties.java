@@ -62,10 +62,9 @@ public final class EngineProperties {
     public record Shutdown(@Min(1) long timeoutMs) {
     }
 
-    // The settings below are mapped and validated (a bad value stops start-up) and documented, but nothing
-    // reads them yet: Baton's event bus is in-process with NATS pings (NATS_URL), there is no MCP registry,
-    // OpenTelemetry export or disk-cleanup scheduler yet. They are here so that the seed 001 §8.1 names are
-    // accepted and checked today.
+    // EventBus is mapped and validated (a bad value stops start-up) and documented, but nothing reads it yet:
+    // Baton's event bus is in-process with NATS pings (NATS_URL). It is here so that the seed 001 §8.1 names
+    // are accepted and checked today.
 
     /** EVENT_BUS_TYPE, REDIS_URL, EVENT_RETRY_MAX_ATTEMPTS, EVENT_RETRY_DELAY_MS (not read yet). */
     @Validated
@@ -74,13 +73,22 @@ public final class EngineProperties {
                            @Min(0) @Max(100) int retryMaxAttempts, @Min(0) long retryDelayMs) {
     }
 
-    /** MCP_VALIDATION_TIMEOUT_MS, MCP_MAX_SERVERS (not read yet). */
+    /**
+     * MCP servers (see McpConfiguration).
+     *
+     * @param validationTimeoutMs MCP_VALIDATION_TIMEOUT_MS: one initialize handshake of the connection check
+     * @param maxServers          MCP_MAX_SERVERS: a servers file with more is refused at start-up
+     * @param serversFile         BATON_MCP_SERVERS: the YAML file of the global MCP servers; empty means none
+     */
     @Validated
     @ConfigurationProperties("mcp")
-    public record Mcp(@Min(100) long validationTimeoutMs, @Min(1) @Max(10000) int maxServers) {
+    public record Mcp(@Min(100) long validationTimeoutMs, @Min(1) @Max(10000) int maxServers, String serversFile) {
     }
 
-    /** OTEL_ENABLED, OTEL_EXPORTER_OTLP_ENDPOINT (traces, see TracingConfiguration), HEALTH_CHECK_INTERVAL_MS (not read yet). */
+    /**
+     * OTEL_ENABLED, OTEL_EXPORTER_OTLP_ENDPOINT (traces, see TracingConfiguration), HEALTH_CHECK_INTERVAL_MS (the
+     * period of the external dependency checks: the MCP server connections).
+     */
     @Validated
     @ConfigurationProperties("monitoring")
     public record Monitoring(boolean otelEnabled, String otelExporterOtlpEndpoint, @Min(1000) long healthCheckIntervalMs) {

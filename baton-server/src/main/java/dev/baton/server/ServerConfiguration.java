@@ -141,8 +141,8 @@ public class ServerConfiguration {
     @Bean(destroyMethod = "close")
     Engine engine(WorkflowRepository repository, EventLog eventLog, EventBus bus, AgentLauncher launcher, AgentProfiles profiles,
                   GitCli git, EngineSettings settings, DataLayout layout, Clock clock, MeterRegistry meters, VersionedSpecFiles specStore,
-                  dev.baton.engine.EngineTracing tracing) {
-        return new Engine(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, specStore, tracing);
+                  dev.baton.engine.EngineTracing tracing, dev.baton.mcp.McpConfigMerge mcp) {
+        return new Engine(repository, eventLog, bus, launcher, profiles, git, settings, layout, clock, meters, specStore, tracing, mcp);
     }
 
     @Bean

@@ -41,6 +41,10 @@ final class EngineFixture implements AutoCloseable {
     }
 
     EngineFixture(Path dataDir, EngineSettings settings, EngineTracing tracing) throws IOException, InterruptedException {
+        this(dataDir, settings, tracing, new dev.baton.mcp.McpConfigMerge(dev.baton.mcp.McpRegistry.empty(), k -> null));
+    }
+
+    EngineFixture(Path dataDir, EngineSettings settings, EngineTracing tracing, dev.baton.mcp.McpConfigMerge mcp) throws IOException, InterruptedException {
         layout = DataLayout.under(dataDir);
         database = Database.open(DatabaseUrl.sqlite(dataDir.resolve("baton.db")), PoolSettings.defaults());
         repository = new JdbcWorkflowRepository(database);
@@ -50,7 +54,7 @@ final class EngineFixture implements AutoCloseable {
         engine = new Engine(repository, new JdbcEventLog(database), bus,
                 new ProcessAgentLauncher(new AgentProcessRegistry(layout.agentPidDir())), profiles,
                 new GitCli(Duration.ofSeconds(60)), settings, layout, Clock.systemUTC(), meters,
-                new dev.baton.spec.store.VersionedSpecFiles(), tracing);
+                new dev.baton.spec.store.VersionedSpecFiles(), tracing, mcp);
         repository("app", "README.md", "# App\n");
         repository("docs", "index.md", "# Docs\n");
     }

@@ -108,6 +108,9 @@ class WorkflowTracingTest {
             SpanData agent = only(children(all, work), "agent.start");
             assertThat(agent.getAttributes().get(EngineTracing.AGENT_TYPE)).isEqualTo("scripted");
             assertThat(agent.getAttributes().get(EngineTracing.MCP_SERVER_COUNT)).isZero();
+            SpanData merge = only(children(all, agent), "mcp.config.merge");
+            assertThat(merge.getAttributes().get(EngineTracing.MCP_REFS_GLOBAL)).isEmpty();
+            assertThat(merge.getAttributes().get(EngineTracing.MCP_REFS_WORK)).isEmpty();
             if (i == 0) assertThat(agent.getAttributes().get(EngineTracing.WORK_MODEL)).isEqualTo("m1");
             SpanData checkpoint = only(children(all, work), "checkpoint.create");
             List<SpanData> commits = children(all, checkpoint);
@@ -125,7 +128,7 @@ class WorkflowTracingTest {
             assertThat(s.getStatus().getStatusCode()).as(s.getName()).isNotEqualTo(StatusCode.ERROR);
             if (s != root) assertThat(byId).as(s.getName()).containsKey(s.getParentSpanId());
         });
-        assertThat(all).hasSize(1 + 1 + 2 * (1 + 1 + 2 * 4 + 1 + 1 + 2) + 2);
+        assertThat(all).hasSize(1 + 1 + 2 * (1 + 2 + 2 * 4 + 1 + 1 + 2) + 2);
 
         // cleanup is a trace of its own, with the workflow's ids
         spans.reset();

@@ -67,12 +67,30 @@ class StartupValidationTest {
     }
 
     @Test
+    void aBadMcpServersFileOrTooManyServersStopStartUpNamingFileLineFieldAndTheSetting() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(data.resolve("mcp.yaml"), """
+                servers:
+                  github: {command: [npx, server-github], global: true}
+                  docs: {url: "ftp://docs/mcp"}
+                """);
+        Throwable bad = start(Map.of("BATON_MCP_SERVERS", file.toString()));
+        assertThat(bad).isNotNull();
+        assertThat(org.assertj.core.util.Throwables.getRootCause(bad)).hasMessageContaining(file + ":3:")
+                .hasMessageContaining("servers.docs.url").hasMessageContaining("not an http(s) URL");
+
+        java.nio.file.Files.writeString(file, "servers:\n  a: {command: [x]}\n  b: {command: [y]}\n");
+        Throwable tooMany = start(Map.of("BATON_MCP_SERVERS", file.toString(), "MCP_MAX_SERVERS", "1"));
+        assertThat(tooMany).isNotNull();
+        assertThat(org.assertj.core.util.Throwables.getRootCause(tooMany)).hasMessageContaining(file.toString()).hasMessageContaining("MCP_MAX_SERVERS=1");
+    }
+
+    @Test
     void everyVariableHasAProperty() {
         ConfigVariables vars = ConfigVariables.fromClasspath();
         assertThat(vars.forProperty("agent.max-concurrent").name()).isEqualTo("AGENT_MAX_CONCURRENT");
         assertThat(vars.forProperty("server.port").defaultValue()).isEqualTo("3000");
         assertThat(vars.defaults()).containsKeys("EVENT_BUS_TYPE", "REDIS_URL", "EVENT_RETRY_MAX_ATTEMPTS", "EVENT_RETRY_DELAY_MS",
-                "MCP_VALIDATION_TIMEOUT_MS", "MCP_MAX_SERVERS", "OTEL_ENABLED", "OTEL_EXPORTER_OTLP_ENDPOINT", "HEALTH_CHECK_INTERVAL_MS",
+                "MCP_VALIDATION_TIMEOUT_MS", "MCP_MAX_SERVERS", "BATON_MCP_SERVERS", "OTEL_ENABLED", "OTEL_EXPORTER_OTLP_ENDPOINT", "HEALTH_CHECK_INTERVAL_MS",
                 "CLEANUP_SCHEDULE_CRON", "DISK_WARNING_THRESHOLD_GB", "DISK_CRITICAL_THRESHOLD_GB");
     }
 

@@ -120,7 +120,7 @@ final class AggregateReader {
 
     private Work work(ResultSet rs, String workflowId) throws SQLException {
         return new Work(rs.getString("wk_id"), workflowId, rs.getInt("wk_sequence"), rs.getString("wk_name"),
-                rs.getString("wk_agent"), rs.getString("wk_model"), StoreJson.strings(rs.getString("wk_mcp_servers")),
+                rs.getString("wk_agent"), rs.getString("wk_model"), StoreJson.mcpRefs(rs.getString("wk_mcp_servers")),
                 WorkStatus.valueOf(rs.getString("wk_status")), List.of(), rs.getLong("wk_version"),
                 dialect.getInstant(rs, "wk_started_at"), dialect.getInstant(rs, "wk_finished_at"), rs.getString("wk_error"));
     }

@@ -63,7 +63,7 @@ final class AggregateWriter {
                         .text(wf.error()));
                 if (!works.isEmpty()) jdbc.writer.batchUpdate(INSERT_WORK, batch(works, (p, w) -> p
                         .text(wf.id()).text(w.id()).integer(w.sequence()).text(w.name()).text(w.agent()).text(w.model())
-                        .text(StoreJson.strings(w.mcpServers())).name(w.status())
+                        .text(StoreJson.mcpRefs(w.mcpServers())).name(w.status())
                         .instant(w.startedAt()).instant(w.finishedAt()).text(w.error())));
                 if (!tasks.isEmpty()) jdbc.writer.batchUpdate(INSERT_TASK, batch(tasks, (p, t) -> p
                         .text(wf.id()).text(t.id()).text(t.workId()).integer(t.order()).text(t.query()).text(t.assignedTo())
@@ -89,7 +89,7 @@ final class AggregateWriter {
 
     Work save(Work w) {
         int rows = update(UPDATE_WORK, ps -> new Params(ps, dialect)
-                .integer(w.sequence()).text(w.name()).text(w.agent()).text(w.model()).text(StoreJson.strings(w.mcpServers()))
+                .integer(w.sequence()).text(w.name()).text(w.agent()).text(w.model()).text(StoreJson.mcpRefs(w.mcpServers()))
                 .name(w.status()).instant(w.startedAt()).instant(w.finishedAt()).text(w.error())
                 .text(w.workflowId()).text(w.id()).bigint(w.version()), null);
         if (rows == 0) throw staleOrMissing("work", "'" + w.id() + "' of workflow '" + w.workflowId() + "'", w.version(),

@@ -28,7 +28,8 @@ final class Fixtures {
 
     /** Two works (sequence 1 given first, to check ordering), tasks with spec-style ids shared across workflows. */
     static Workflow workflow(String id, String name, WorkflowStatus status, Instant createdAt) {
-        Work first = new Work("wk-a", id, 0, "Design", "claude", "opus", List.of("github", "jira"), WorkStatus.COMPLETED,
+        Work first = new Work("wk-a", id, 0, "Design", "claude", "opus", List.of(dev.baton.mcp.McpServerRef.of("github"),
+                new dev.baton.mcp.McpServerRef("jira", java.util.Map.of("JIRA_TOKEN", "${JIRA_TOKEN}"))), WorkStatus.COMPLETED,
                 List.of(
                         new Task("TASK-001", id, "wk-a", 0, "Write the design", null, TaskStatus.COMPLETED, 1,
                                 createdAt.plusMillis(1), createdAt.plusMillis(2), 0, null, 0),

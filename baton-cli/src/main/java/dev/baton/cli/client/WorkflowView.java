@@ -37,7 +37,7 @@ public record WorkflowView(String id, String name, String status, String correla
     }
 
     public record WorkView(String id, String workflowId, int sequence, String name, String agent, String model,
-                           List<String> mcpServers, String status, List<TaskView> tasks, long version,
+                           List<McpRefView> mcpServers, String status, List<TaskView> tasks, long version,
                            Instant startedAt, Instant finishedAt, String error) {
 
         public WorkView {
@@ -48,6 +48,10 @@ public record WorkflowView(String id, String name, String status, String correla
         public long tasksDone() {
             return tasks.stream().filter(t -> "COMPLETED".equals(t.status())).count();
         }
+    }
+
+    /** A work's MCP server reference; the server sends the override values as written (the CLI shows only the name). */
+    public record McpRefView(String name, java.util.Map<String, String> envOverrides) {
     }
 
     public record TaskView(String id, String workflowId, String workId, int order, String query, String assignedTo,

@@ -15,8 +15,9 @@ final class ArgvTemplate {
     static final String QUERY = "query";
     static final String MODEL = "model";
     static final String WORKSPACE = "workspace";
+    static final String MCP_CONFIG = "mcpConfig";
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(query|model|workspace)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(query|model|workspace|mcpConfig)}");
 
     private ArgvTemplate() {
     }

@@ -79,6 +79,9 @@ final class Launch {
         values.put(ArgvTemplate.WORKSPACE, start.workspace().toAbsolutePath().toString());
         if (model != null) values.put(ArgvTemplate.MODEL, model);
         if (query != null) values.put(ArgvTemplate.QUERY, query);
+        // The engine writes the work's MCP config file and names it in the environment (which reaches workers too).
+        String mcpConfig = env.get(AgentStart.MCP_CONFIG_ENV);
+        if (mcpConfig != null) values.put(ArgvTemplate.MCP_CONFIG, mcpConfig);
         List<String> argv = new ArrayList<>(ArgvTemplate.render(profile().command(), values));
         argv.set(0, absoluteIfRelativePath(argv.get(0)));
         return argv;

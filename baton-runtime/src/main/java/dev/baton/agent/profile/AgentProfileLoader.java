@@ -52,7 +52,7 @@ public final class AgentProfileLoader {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** An element that is nothing but a {word}: almost certainly meant as a placeholder. */
     private static final Pattern LONE_PLACEHOLDER = Pattern.compile("\\{([A-Za-z_]+)}");
-    private static final Set<String> PLACEHOLDERS = Set.of("query", "model", "workspace");
+    private static final Set<String> PLACEHOLDERS = Set.of("query", "model", "workspace", "mcpConfig");
 
     private final Path baseDirectory;
 
@@ -196,7 +196,7 @@ public final class AgentProfileLoader {
         for (int i = 0; i < command.size(); i++) {
             Matcher m = LONE_PLACEHOLDER.matcher(command.get(i));
             if (m.matches() && !PLACEHOLDERS.contains(m.group(1))) {
-                problems.add(locationOf(entry, i), name + "[" + i + "]", "unknown placeholder " + command.get(i) + " (known: {query}, {model}, {workspace})");
+                problems.add(locationOf(entry, i), name + "[" + i + "]", "unknown placeholder " + command.get(i) + " (known: {query}, {model}, {workspace}, {mcpConfig})");
             }
         }
         command.set(0, resolveProgram(command.getFirst()));

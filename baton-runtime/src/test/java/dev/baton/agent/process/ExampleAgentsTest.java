@@ -47,7 +47,7 @@ class ExampleAgentsTest {
 
     @Test
     void profilesFileDescribesTheRealAndTheScriptedAgents() {
-        assertThat(PROFILES.names()).containsExactly("claude-code", "codex", "aider", "scripted", "scripted-stdin", "scripted-session", "noop");
+        assertThat(PROFILES.names()).containsExactly("claude-code", "codex", "aider", "scripted", "scripted-stdin", "scripted-session", "noop", "scripted-mcp");
         assertThat(PROFILES.require("claude-code").mode()).isEqualTo(AgentMode.SESSION);
         assertThat(PROFILES.require("scripted").command().getFirst()).isEqualTo(REPOSITORY_ROOT.resolve("examples/agents/scripted-agent.sh").toString());
         for (AgentProfile profile : PROFILES.all()) {

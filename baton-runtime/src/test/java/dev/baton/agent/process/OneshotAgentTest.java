@@ -88,6 +88,24 @@ class OneshotAgentTest {
     }
 
     @Test
+    void mcpConfigExpandsToTheFileTheEnvironmentNamesAndTheAgentSeesTheVariableToo() throws Exception {
+        AgentProfile echo = new AgentProfile("echo", AgentProfile.AgentMode.ONESHOT,
+                List.of("sh", "-c", "printf '%s|%s' \"$1\" \"$BATON_MCP_CONFIG\"", "sh", "--mcp-config={mcpConfig}"), QueryInput.STDIN, Map.of(), null, null, null);
+        String file = workspace.resolve(".baton/mcp.json").toString();
+        AgentStart start = new AgentStart(echo, workspace, null, Map.of(AgentStart.MCP_CONFIG_ENV, file), LONG, LONG, SHORT_STOP,
+                AgentStart.OutputListener.NONE);
+        try (AgentSession agent = launcher.start(start)) {
+            assertThat(agent.query("t1", "").output()).isEqualTo("--mcp-config=" + file + "|" + file);
+        }
+        // Without the variable a template using {mcpConfig} cannot start, and says why.
+        try (AgentSession agent = launcher.start(new AgentStart(echo, workspace, null, Map.of(), LONG, LONG, SHORT_STOP, AgentStart.OutputListener.NONE))) {
+            AgentResult r = agent.query("t1", "");
+            assertThat(r.succeeded()).isFalse();
+            assertThat(r.error()).contains("{mcpConfig}");
+        }
+    }
+
+    @Test
     void placeholdersAreReplacedInsideElements() throws Exception {
         AgentProfile echo = new AgentProfile("echo", AgentProfile.AgentMode.ONESHOT,
                 List.of("printf", "%s\\n", "--model={model}", "{workspace}/x", "q:{query}"), QueryInput.ARGUMENT, Map.of(), "default-model", null, null);

@@ -178,7 +178,7 @@ class AgentProfileLoaderTest {
                   x:
                     command: [agent, "--json", "{\\"a\\": 1}", "{prompt}"]
                 """)).containsExactly(
-                "profiles.yaml:3:46: profiles.x.command[3]: unknown placeholder {prompt} (known: {query}, {model}, {workspace})");
+                "profiles.yaml:3:46: profiles.x.command[3]: unknown placeholder {prompt} (known: {query}, {model}, {workspace}, {mcpConfig})");
     }
 
     @Test

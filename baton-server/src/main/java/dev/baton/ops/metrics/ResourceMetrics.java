@@ -6,7 +6,6 @@ import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowRepository;
 import dev.baton.workflow.WorkflowRepository.WorkflowQuery;
 import dev.baton.workflow.WorkflowStatus;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -69,10 +68,6 @@ public class ResourceMetrics implements AutoCloseable {
         gauge(meters, "report.disk.usage.bytes", reportBytes, "Bytes of the report files of all workflows", 1);
         gauge(meters, "checkpoint.count", checkpoints, "Checkpoints stored", 1);
         gauge(meters, "checkpoint.invalid.count", invalidCheckpoints, "Checkpoints stored that are invalid (a reorder invalidated them)", 1);
-        // MCP servers are not connected or validated by Baton yet: these stay 0 until the MCP connection
-        // manager (seed 001 §4.4 mcpServers check) feeds them with its live connections and failed validations.
-        Gauge.builder("mcp.connection.active", () -> 0).description("Active MCP server connections (no MCP support yet: 0)").register(meters);
-        Counter.builder("mcp.validation.failure").description("Failed MCP connection validations (no MCP support yet: 0)").register(meters);
         timer.scheduleWithFixedDelay(this::refresh, 0, Math.max(100, refreshMs), TimeUnit.MILLISECONDS);
     }
 

@@ -48,11 +48,15 @@ class ExposedMetricsTest {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         BatonServer.register(registry, () -> dataDir);
+        // One MCP server, so that mcp_validation_failure_total (one series per server) is exposed.
+        registry.add("mcp.servers-file", () -> dataDir.resolve("mcp.yaml").toString());
     }
 
     @BeforeAll
     static void repositories() throws Exception {
         BatonServer.gitRepository(dataDir, "app");
+        java.nio.file.Files.writeString(dataDir.resolve("mcp.yaml"), "servers:\n  tiny: {command: [bash, \""
+                + BatonServer.PROJECT_ROOT.resolve("baton-server/src/test/resources/mcp/tiny-mcp-server.sh") + "\"], global: true}\n");
     }
 
     @Test

@@ -88,6 +88,7 @@ class BatonLogFormatterTest {
         server.put("command", "npx");
         server.put("env", Map.of("GITHUB_TOKEN", "plainvalue1"));
         server.put("envOverrides", Map.of("DB_PASSWORD", "plainvalue2"));
+        server.put("headers", Map.of("X-Api-Key", "plainvalue4"));
         String line = new BatonLogFormatter().format(event("mcp", Map.of(), List.of(
                 new KeyValuePair("env", Map.of("OPENAI_API_KEY", "plainvalue3")),
                 new KeyValuePair("context", Map.of("mcpServers", List.of(server))))));
@@ -98,7 +99,23 @@ class BatonLogFormatterTest {
         JsonNode s = n.get("context").get("data").get("mcpServers").get(0);
         assertThat(s.get("env").get("GITHUB_TOKEN").asString()).isEqualTo("***");
         assertThat(s.get("envOverrides").get("DB_PASSWORD").asString()).isEqualTo("***");
+        assertThat(s.get("headers").get("X-Api-Key").asString()).isEqualTo("***");
         assertThat(s.get("command").asString()).isEqualTo("npx");
+    }
+
+    /** The engine's McpConfigMerged line: the merged servers as McpMerged describes them, and the raw config text. */
+    @Test
+    void aMergedMcpConfigShowsNoEnvOrHeaderValue() {
+        var registry = new dev.baton.mcp.McpRegistry(List.of(
+                new dev.baton.mcp.McpServer.Stdio("github", List.of("npx", "server"), Map.of("GITHUB_TOKEN", "${GITHUB_TOKEN}")),
+                new dev.baton.mcp.McpServer.Http("docs", "http://127.0.0.1:8000/mcp", Map.of("Authorization", "Bearer ${DOCS}"))), java.util.Set.of("github"));
+        var merged = new dev.baton.mcp.McpConfigMerge(registry, Map.of("GITHUB_TOKEN", "resolvedvalue1", "DOCS", "resolvedvalue2")::get)
+                .merge(List.of(new dev.baton.mcp.McpServerRef("docs", Map.of("X-Team", "overridevalue3"))));
+        String line = new BatonLogFormatter().format(event("merged", Map.of(), List.of(
+                new KeyValuePair("mcpServers", merged.describeMasked()),
+                new KeyValuePair("config", dev.baton.mcp.McpConfigJson.render(merged.servers())))));
+
+        assertThat(line).doesNotContain("resolvedvalue", "overridevalue").contains("GITHUB_TOKEN", "X-Team", "http://127.0.0.1:8000/mcp");
     }
 
     @Test
