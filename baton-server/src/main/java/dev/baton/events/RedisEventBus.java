@@ -80,6 +80,12 @@ public final class RedisEventBus implements ServerEventBus {
     private volatile Thread reader;
     private volatile long depth;
     private volatile long depthRefreshedAt;
+    /**
+     * Set when the reader's connection comes back: Lettuce re-sends a read that was in flight, so entries the
+     * lost answer delivered sit in this consumer's pending list; the reader reads that list again first.
+     */
+    private volatile boolean rereadOwnPending;
+    private volatile boolean closing;
 
     private RedisEventBus(RedisEventBusSettings settings, EventCodec codec, EventBusMetrics metrics, RetryScheduler scheduler, Clock clock,
                           RedisClient client, StatefulRedisConnection<String, String> commands, StatefulRedisConnection<String, String> reads) {
@@ -121,12 +127,29 @@ public final class RedisEventBus implements ServerEventBus {
             // should give up soon, so that stopping the reader never waits long.
             reads.setTimeout(settings.block().plusSeconds(5));
             RedisEventBus bus = new RedisEventBus(settings, codec, metrics, scheduler, clock, client, commands, reads);
+            client.addListener(bus.new ConnectionEvents());
             bus.ensureGroup();
             return bus;
         } catch (RuntimeException e) {
             if (commands != null) commands.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             throw e;
+        }
+    }
+
+    /** Logs the connection going and coming (once, for the commands connection) and tells the reader to look at its pending list. */
+    private final class ConnectionEvents implements io.lettuce.core.RedisConnectionStateListener {
+        @Override
+        public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+            if (connection == commands && !closing) log.atWarn().addKeyValue("event", "EventBusDisconnected")
+                    .log("lost the connection to Redis; publishing into the reconnect buffer (at most {} commands) until it is back",
+                            settings.requestQueueSize());
+        }
+
+        @Override
+        public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, java.net.SocketAddress address) {
+            if (connection == reads) rereadOwnPending = true;
+            if (connection == commands) log.atInfo().addKeyValue("event", "EventBusReconnected").log("connected to Redis again");
         }
     }
 
@@ -214,6 +237,10 @@ public final class RedisEventBus implements ServerEventBus {
         long nextClaim = 0;
         while (reading) {
             try {
+                if (rereadOwnPending) {
+                    rereadOwnPending = false;
+                    ownCursor = "0";
+                }
                 if (System.nanoTime() - nextClaim >= 0) {
                     claimAbandoned(redis);
                     nextClaim = System.nanoTime() + settings.claimIdle().toNanos();
@@ -227,7 +254,7 @@ public final class RedisEventBus implements ServerEventBus {
                 }
                 if (outage) {
                     outage = false;
-                    log.atInfo().addKeyValue("event", "EventBusReconnected").log("reading the Redis event stream {} again", settings.stream());
+                    log.atInfo().addKeyValue("event", "EventReadResumed").log("reading the Redis event stream {} again", settings.stream());
                 }
                 for (StreamMessage<String, String> m : batch) {
                     if (!reading) break; // the rest stays pending for this consumer (or whoever claims it)
@@ -238,7 +265,7 @@ public final class RedisEventBus implements ServerEventBus {
                 if (!reading) break;
                 if (!outage) {
                     outage = true;
-                    log.atWarn().addKeyValue("event", "EventBusDisconnected")
+                    log.atWarn().addKeyValue("event", "EventReadFailed")
                             .log("cannot read the Redis event stream {}: {}; trying again until it answers", settings.stream(), e.getMessage());
                 }
                 if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) recreateGroup();
@@ -416,6 +443,7 @@ public final class RedisEventBus implements ServerEventBus {
 
     @Override
     public void close() {
+        closing = true;
         stopReading(settings.block().plusSeconds(1));
         scheduler.close();
         try {
