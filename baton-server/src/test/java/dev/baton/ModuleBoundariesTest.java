@@ -58,6 +58,15 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void eventBusesAreFreeOfSpring() {
+        noClasses().that().resideInAPackage("dev.baton.events..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "dev.baton.server..", "dev.baton.ops..",
+                        "..rest..")
+                .because("the buses are plain Java over the EventBus port and Lettuce; Spring only picks and wires one")
+                .check(baton);
+    }
+
+    @Test
     void logStoreIsPlainJava() {
         noClasses().that().resideInAPackage("dev.baton.logs.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "io.grpc..", "dev.baton.grpc..",

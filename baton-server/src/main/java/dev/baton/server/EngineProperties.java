@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.FieldError;
 import org.springframework.validation.annotation.Validated;
 
 /** Typed settings of seed 001 §8.1, grouped per feature; defaults live in application.yml. */
@@ -62,15 +63,57 @@ public final class EngineProperties {
     public record Shutdown(@Min(1) long timeoutMs) {
     }
 
-    // EventBus is mapped and validated (a bad value stops start-up) and documented, but nothing reads it yet:
-    // Baton's event bus is in-process with NATS pings (NATS_URL). It is here so that the seed 001 §8.1 names
-    // are accepted and checked today.
-
-    /** EVENT_BUS_TYPE, REDIS_URL, EVENT_RETRY_MAX_ATTEMPTS, EVENT_RETRY_DELAY_MS (not read yet). */
+    /**
+     * The event bus (seed 001 §8.1, see {@code dev.baton.events}).
+     *
+     * @param type                  EVENT_BUS_TYPE: in-memory (handlers on the publishing thread) or redis (a Redis stream)
+     * @param redisUrl              REDIS_URL: required when redis; {@code redis://[user:password@]host:port[/db]} or {@code rediss://}
+     * @param retryMaxAttempts      EVENT_RETRY_MAX_ATTEMPTS: retries of a failing handler after its first attempt
+     * @param retryDelayMs          EVENT_RETRY_DELAY_MS: between two attempts
+     * @param stream                EVENT_BUS_STREAM: the Redis stream key (dead letters in {@code <stream>:dead-letter})
+     * @param group                 the consumer group of the Baton servers
+     * @param consumer              this server's name in the group; empty: host name and pid
+     * @param maxLen                the stream is capped near this many entries
+     * @param claimIdleMs           entries pending this long at another consumer are taken over
+     * @param requestQueueSize      commands buffered while Redis is unreachable
+     * @param commandTimeoutMs      a Redis command (a publish too) not answered within it fails
+     */
     @Validated
     @ConfigurationProperties("event-bus")
     public record EventBus(@Pattern(regexp = "in-memory|redis", message = "must be in-memory or redis") String type, String redisUrl,
-                           @Min(0) @Max(100) int retryMaxAttempts, @Min(0) long retryDelayMs) {
+                           @Min(0) @Max(100) int retryMaxAttempts, @Min(0) long retryDelayMs, String stream, String group, String consumer,
+                           @Min(1) long maxLen, @Min(100) long claimIdleMs, @Min(1) int requestQueueSize, @Min(100) long commandTimeoutMs)
+            implements org.springframework.validation.Validator {
+
+        public boolean redis() {
+            return "redis".equals(type);
+        }
+
+        @Override
+        public boolean supports(Class<?> clazz) {
+            return EventBus.class.isAssignableFrom(clazz);
+        }
+
+        /** REDIS_URL is required with EVENT_BUS_TYPE=redis and must be a Redis URL (checked here, so start-up stops naming it). */
+        @Override
+        public void validate(Object target, org.springframework.validation.Errors errors) {
+            EventBus bus = (EventBus) target;
+            if (!bus.redis()) return;
+            String why = null;
+            if (bus.redisUrl() == null || bus.redisUrl().isBlank()) why = "must be set when EVENT_BUS_TYPE=redis (e.g. redis://localhost:6379)";
+            else {
+                try {
+                    io.lettuce.core.RedisURI.create(bus.redisUrl());
+                } catch (RuntimeException e) {
+                    why = "is not a Redis URL (redis://[user:password@]host:port[/db] or rediss://…): " + e.getMessage();
+                }
+            }
+            if (why == null) return;
+            String shown = dev.baton.shared.SecretMasker.maskUrlCredentials(bus.redisUrl() == null ? "" : bus.redisUrl());
+            FieldError error = new FieldError(errors.getObjectName(), "redisUrl", shown, false, new String[]{"redisUrl.invalid"}, null, why);
+            if (errors instanceof org.springframework.validation.BindingResult result) result.addError(error);
+            else errors.rejectValue("redisUrl", "redisUrl.invalid", why);
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.baton.agent.profile.AgentProfiles;
 import dev.baton.engine.DataLayout;
 import dev.baton.engine.Engine;
 import dev.baton.engine.EngineSettings;
-import dev.baton.engine.InProcessEventBus;
 import dev.baton.git.GitCli;
 import dev.baton.spec.store.VersionedSpecFiles;
 import dev.baton.ops.health.HealthController;
@@ -35,7 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Wires the adapters (SQLite/PostgreSQL, git, agent processes, in-process bus) into the engine. */
+/** Wires the adapters (SQLite/PostgreSQL, git, agent processes; the event bus comes from EventBusConfiguration) into the engine. */
 @Configuration(proxyBeanMethods = false)
 public class ServerConfiguration {
 
@@ -88,16 +87,6 @@ public class ServerConfiguration {
     @Bean
     EventLog eventLog(Database database, MeterRegistry meters) {
         return DbQueryTiming.timed(EventLog.class, new JdbcEventLog(database), meters);
-    }
-
-    @Bean
-    EventBus eventBus(MeterRegistry meters, Clock clock) {
-        Counter handlerErrors = Counter.builder("event.handler.error").description("Event handler failures").register(meters);
-        Timer delay = Timer.builder("event.processing.delay").description("Time from an event's occurrence to the start of its handlers").register(meters);
-        InProcessEventBus bus = new InProcessEventBus(handlerErrors::increment, delay::record, clock);
-        io.micrometer.core.instrument.Gauge.builder("event.queue.depth", bus, InProcessEventBus::depth)
-                .description("Events published and not yet handled").register(meters);
-        return bus;
     }
 
     @Bean
@@ -157,14 +146,14 @@ public class ServerConfiguration {
 
     @Bean
     ReadinessChecks readinessChecks(DataSource dataSource, GitCli git, DataLayout layout, java.util.List<ReadinessChecks.Probe> probes,
-                                    MeterRegistry meters) {
-        return new ReadinessChecks(dataSource, git, layout, probes, meters);
+                                    MeterRegistry meters, ReadinessChecks.EventBusProbe eventBus) {
+        return new ReadinessChecks(dataSource, git, layout, probes, meters, eventBus);
     }
 
     @Bean
     EngineLifecycle engineLifecycle(Engine engine, AgentProcessRegistry registry, EngineSettings settings,
-                                    EngineProperties.Shutdown shutdown, HealthController.ShutdownState state) {
-        return new EngineLifecycle(engine, registry, settings, Duration.ofMillis(shutdown.timeoutMs()), state.flag());
+                                    EngineProperties.Shutdown shutdown, HealthController.ShutdownState state, dev.baton.events.ServerEventBus eventBus) {
+        return new EngineLifecycle(engine, registry, settings, Duration.ofMillis(shutdown.timeoutMs()), state.flag(), eventBus);
     }
 
     /** Tomcat's own error pages speak problem+json too. */

@@ -5,7 +5,7 @@ import dev.baton.engine.DataLayout;
 import dev.baton.engine.Engine;
 import dev.baton.engine.EngineSettings;
 import dev.baton.engine.EngineTracing;
-import dev.baton.engine.InProcessEventBus;
+import dev.baton.events.InProcessEventBus;
 import dev.baton.git.GitCli;
 import dev.baton.spec.store.VersionedSpecFiles;
 import dev.baton.store.Database;

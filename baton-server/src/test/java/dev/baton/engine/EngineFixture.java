@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.events.InProcessEventBus;
 import dev.baton.agent.process.AgentProcessRegistry;
 import dev.baton.agent.process.ProcessAgentLauncher;
 import dev.baton.agent.profile.AgentProfileLoader;

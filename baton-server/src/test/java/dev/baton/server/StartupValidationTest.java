@@ -57,6 +57,37 @@ class StartupValidationTest {
     }
 
     @Test
+    void aRedisBusWithoutRedisUrlStopsStartUpNamingIt(CapturedOutput output) {
+        Throwable failure = start(Map.of("EVENT_BUS_TYPE", "redis"));
+
+        FailureAnalysis analysis = analyse(failure);
+        assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+        assertThat(analysis.getDescription()).contains("environment variable REDIS_URL=", "must be set when EVENT_BUS_TYPE=redis", "event-bus.redis-url");
+        assertThat(analysis.getAction()).contains("REDIS_URL");
+        assertThat(output.getAll()).contains("REDIS_URL");
+    }
+
+    @Test
+    void aRedisUrlThatIsNoRedisUrlStopsStartUpNamingIt() {
+        Throwable failure = start(Map.of("EVENT_BUS_TYPE", "redis", "REDIS_URL", "http://user:hunter2@127.0.0.1:6379"));
+
+        FailureAnalysis analysis = analyse(failure);
+        assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+        assertThat(analysis.getDescription()).contains("environment variable REDIS_URL=http://***@127.0.0.1:6379 is invalid", "is not a Redis URL")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void anUnreachableRedisStopsStartUpNamingRedisUrlWithoutItsPassword() {
+        Throwable failure = start(Map.of("EVENT_BUS_TYPE", "redis", "REDIS_URL", "redis://:hunter2@127.0.0.1:1"));
+
+        assertThat(failure).isNotNull();
+        Throwable root = failure;
+        while (root.getCause() != null && !(root instanceof IllegalStateException && root.getMessage().contains("REDIS_URL"))) root = root.getCause();
+        assertThat(root.getMessage()).contains("cannot reach Redis at REDIS_URL=redis://***@127.0.0.1:1").doesNotContain("hunter2");
+    }
+
+    @Test
     void theDefaultsStartTheServer() {
         try (ConfigurableApplicationContext ctx = builder(Map.of()).run()) {
             assertThat(ctx.getBean(EngineProperties.Cleanup.class).scheduleCron()).isEqualTo("0 * * * *");

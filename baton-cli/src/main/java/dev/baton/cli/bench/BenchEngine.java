@@ -9,7 +9,7 @@ import dev.baton.cli.bench.OverheadTimeline.Mark;
 import dev.baton.engine.DataLayout;
 import dev.baton.engine.Engine;
 import dev.baton.engine.EngineSettings;
-import dev.baton.engine.InProcessEventBus;
+import dev.baton.events.InProcessEventBus;
 import dev.baton.git.GitCli;
 import dev.baton.store.Database;
 import dev.baton.store.DatabaseUrl;

@@ -118,6 +118,9 @@ abstract sealed class ProcessSession implements AgentSession permits OneshotSess
 
     @Override
     public final OptionalLong pid() {
+        // Once stop() returned the tree is gone, even when the JDK's reaper thread has not yet marked the
+        // Process dead (it lags under load; pid() right after stop() then still answered the old pid).
+        if (stopDone.isDone()) return OptionalLong.empty();
         AgentProcess process = current;
         return process != null && process.isAlive() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
     }

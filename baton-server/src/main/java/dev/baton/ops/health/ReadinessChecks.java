@@ -38,12 +38,26 @@ public final class ReadinessChecks {
     /** Per check: how many runs in a row it was DOWN (gauge ready.check.consecutive.failures{check}). */
     private final Map<String, AtomicInteger> consecutiveFailures = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final EventBusProbe eventBus;
+
+    /**
+     * The event bus's line of /ready: {@code status}, {@code type}, {@code queueDepth} and, when DOWN, {@code error}
+     * (for Redis a PING within the check's 3 s).
+     */
+    @FunctionalInterface
+    public interface EventBusProbe {
+        Map<String, Object> check();
+
+        /** What a bus without a broker answers. */
+        EventBusProbe IN_MEMORY = () -> up(Map.of("type", "in-memory", "queueDepth", 0));
+    }
 
     /** A further dependency a feature adds to /ready; its answer carries {@code status} UP or DOWN. */
     public record Probe(String name, Duration timeout, Supplier<Map<String, Object>> check) {
     }
 
-    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more, MeterRegistry meters) {
+    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more, MeterRegistry meters, EventBusProbe eventBus) {
+        this.eventBus = eventBus;
         this.dataSource = dataSource;
         this.git = git;
         this.layout = layout;
@@ -51,6 +65,10 @@ public final class ReadinessChecks {
         this.meters = meters;
         for (String check : List.of("database", "gitClient", "eventBus", "fileSystem")) failures(check);
         for (Probe p : this.more) failures(p.name());
+    }
+
+    public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more, MeterRegistry meters) {
+        this(dataSource, git, layout, more, meters, EventBusProbe.IN_MEMORY);
     }
 
     public ReadinessChecks(DataSource dataSource, GitCli git, DataLayout layout, List<Probe> more) {
@@ -75,7 +93,7 @@ public final class ReadinessChecks {
     public Map<String, Map<String, Object>> run() {
         var db = check(this::database, Duration.ofSeconds(3));
         var gitClient = check(this::git, Duration.ofSeconds(5));
-        var bus = check(() -> up(Map.of("type", "in-process", "queueDepth", 0)), Duration.ofSeconds(3));
+        var bus = check(eventBus::check, Duration.ofSeconds(3));
         var fs = check(this::fileSystem, Duration.ofSeconds(3));
         Map<String, CompletableFuture<Map<String, Object>>> extra = new LinkedHashMap<>();
         for (Probe p : more) extra.put(p.name(), check(p.check(), p.timeout()));

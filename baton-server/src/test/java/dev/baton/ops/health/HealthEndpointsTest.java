@@ -87,7 +87,8 @@ class HealthEndpointsTest {
             assertThat(check.get("responseTime").isNumber()).as(name + ": " + check).isTrue();
         }
         assertThat(checks.get("gitClient").get("detail").asString()).contains("git version");
-        assertThat(checks.get("eventBus").get("type").asString()).isEqualTo("in-process");
+        assertThat(checks.get("eventBus").get("type").asString()).isEqualTo("in-memory");
+        assertThat(checks.get("eventBus").get("queueDepth").isNumber()).isTrue();
         assertThat(checks.get("mcpServers").has("activeConnections")).isTrue();
         assertThat(checks.get("workers").get("connected").isNumber()).isTrue();
         for (String root : List.of("worktreeRoot", "workflowRoot")) {
