@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,9 +39,18 @@ class HeartbeatExpiryTest extends DispatchFixtureTest {
         });
     }
 
-    /** The agent of this JVM's workers is running a {@code sleep}. */
-    private static boolean agentSleeping() {
-        return ProcessHandle.current().descendants().anyMatch(p -> p.info().commandLine().orElse("").contains("sleep"));
+    /** The {@code sleep} processes under this JVM now: leftovers of earlier tests may still be sleeping. */
+    private static Set<Long> sleeping() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains("sleep"))
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /**
+     * An agent of this JVM's workers runs a {@code sleep} that was not there before the query (with a leftover, the
+     * cut could come before the query even reached the worker).
+     */
+    private static boolean agentSleeping(Set<Long> before) {
+        return sleeping().stream().anyMatch(pid -> !before.contains(pid));
     }
 
     @Test
@@ -52,8 +63,9 @@ class HeartbeatExpiryTest extends DispatchFixtureTest {
         WorkerRuntime b = f.worker("worker-b", null, 1);
         await().atMost(Duration.ofSeconds(20)).until(b::connected);
 
+        Set<Long> asked = sleeping();
         CompletableFuture<AgentResult> answer = queryAsync(session, "t1", "sleep 3\nenv BATON_WORKER_ID");
-        await().atMost(Duration.ofSeconds(20)).until(HeartbeatExpiryTest::agentSleeping);
+        await().atMost(Duration.ofSeconds(20)).until(() -> agentSleeping(asked));
 
         toA.shutdownNow(); // worker A falls silent: its answer can never arrive
         f.clock.advance(Duration.ofSeconds(20));
@@ -79,8 +91,9 @@ class HeartbeatExpiryTest extends DispatchFixtureTest {
         WorkerRuntime a = f.worker("worker-a", null, 1, toA);
         await().atMost(Duration.ofSeconds(20)).until(a::connected);
         AgentSession session = f.launcher.start(DispatchFixture.start("scripted", workspace, START, Duration.ofSeconds(2)));
+        Set<Long> asked = sleeping();
         CompletableFuture<AgentResult> answer = queryAsync(session, "t1", "sleep 30");
-        await().atMost(Duration.ofSeconds(20)).until(HeartbeatExpiryTest::agentSleeping);
+        await().atMost(Duration.ofSeconds(20)).until(() -> agentSleeping(asked));
 
         toA.shutdownNow();
         f.clock.advance(Duration.ofSeconds(20));
@@ -101,10 +114,16 @@ class HeartbeatExpiryTest extends DispatchFixtureTest {
             AgentSession session = f.launcher.start(DispatchFixture.start("scripted-session", workspace, START, Duration.ofSeconds(60)));
             long pid = session.pid().orElseThrow();
 
+            Set<Long> asked = sleeping();
             CompletableFuture<AgentResult> answer = queryAsync(session, "t1", "sleep 2\necho survived the cut");
-            await().atMost(Duration.ofSeconds(20)).until(HeartbeatExpiryTest::agentSleeping);
+            await().atMost(Duration.ofSeconds(20)).until(() -> agentSleeping(asked));
+            var streamBeforeCut = f.registry.worker("worker-a").orElseThrow().link();
             proxy.cut();
-            await().atMost(Duration.ofSeconds(20)).until(() -> f.registry.online() == 0 || !a.connected());
+            // The reconnect can take less than one poll: wait for the new stream rather than for the gap between them.
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                var now = f.registry.worker("worker-a").orElseThrow().link();
+                return now != null && now != streamBeforeCut;
+            });
 
             AgentResult r = answer.get();
             assertThat(r.outcome()).as(String.valueOf(r.error())).isEqualTo(Outcome.SUCCEEDED);
