@@ -32,7 +32,7 @@ final class ServerRssProbe {
     /** What the launcher passes besides BATON_JAVA_OPTS (see the {@code baton} script at the project root). */
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
     /** Used when the launcher script cannot be read; kept in step with its default. */
-    static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError";
+    static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -Xmx1g -XX:+ExitOnOutOfMemoryError";
     private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
 
     /**
@@ -159,7 +159,9 @@ final class ServerRssProbe {
         if (opts == null || opts.isBlank()) {
             Matcher m = launcherScript == null ? null
                     : Pattern.compile("\\$\\{" + Pattern.quote(variable) + ":-([^}]*)}").matcher(launcherScript);
-            opts = m != null && m.find() ? m.group(1) : FALLBACK_JAVA_OPTS;
+            // A default that uses a shell variable (the launcher's computed heap cap) cannot be read from the text;
+            // the launcher exports BATON_JAVA_OPTS, so this only matters outside it.
+            opts = m != null && m.find() && !m.group(1).contains("$") ? m.group(1) : FALLBACK_JAVA_OPTS;
         }
         List<String> out = new ArrayList<>();
         out.add(NATIVE_ACCESS);

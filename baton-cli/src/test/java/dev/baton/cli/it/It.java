@@ -66,7 +66,7 @@ final class It {
     /** {@code java [small-JVM options] -jar baton.jar} followed by {@code args}. */
     static List<String> batonCommand(boolean shortLived, String... args) {
         List<String> argv = new ArrayList<>(List.of(java().toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-Xms32m", "-XX:MaxRAMPercentage=25", "-Xshare:auto"));
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", "-Xshare:auto"));
         if (shortLived) argv.add("-XX:TieredStopAtLevel=1"); // CLI calls: start fast, run briefly
         argv.addAll(List.of("-jar", jar().toString()));
         argv.addAll(List.of(args));
