@@ -1,5 +1,6 @@
 package dev.baton.cli.it;
 
+import dev.baton.grpc.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -36,6 +37,8 @@ class WorkerProcessIT {
     /** The control stream's refusal (registration), as WorkerRuntime logs it at each attempt. */
     private static final Pattern CONTROL_REFUSED = Pattern.compile("(?<!log stream of )worker " + INTRUDER_ID + " refused by \\S+: UNAUTHENTICATED");
     /** The log stream's refusal, as LogShipper logs it. */
+    /** WorkerRuntime's line for a control stream that failed (a plaintext worker against a TLS server). */
+    private static final Pattern LOST_STREAM = Pattern.compile("worker " + INTRUDER_ID + " (lost its control stream to \\S+ \\(|refused by \\S+: )(UNAVAILABLE|INTERNAL|UNKNOWN)");
     private static final Pattern LOGS_REFUSED = Pattern.compile("log stream of worker " + INTRUDER_ID + " refused by \\S+: UNAUTHENTICATED");
 
     private static final String SPEC = """
@@ -124,6 +127,39 @@ class WorkerProcessIT {
                 firstMatchingLine(out, CONTROL_REFUSED), firstMatchingLine(out, LOGS_REFUSED));
     }
 
+    @Test
+    void overTlsAWorkerTrustingTheCertificateRunsTheWorkflowWhileAPlaintextOneNeverRegisters() throws Exception {
+        SelfSignedCertificate tls = SelfSignedCertificate.create(Files.createDirectories(tmp.resolve("tls")));
+        Path data = tmp.resolve("data");
+        It.initRepository(data.resolve("git/app"), "README.md", "app\n");
+        int grpcPort = It.freePort();
+        ServerProcess server = ServerProcess.start(data, tmp.resolve("server.log"), Map.of("GRPC_PORT", Integer.toString(grpcPort),
+                "BATON_WORKER_TOKENS", WORKER_ID + "=" + TOKEN + "," + INTRUDER_ID + "=" + TOKEN + "-plain",
+                "BATON_DISPATCH", "remote", "GRPC_TLS_CERT", tls.cert().toString(), "GRPC_TLS_KEY", tls.key().toString()));
+        started.add(server);
+        server.awaitReady();
+
+        BatonWorker worker = BatonWorker.start(tmp, WORKER_ID, TOKEN, grpcPort, "--tls-cert", tls.cert().toString());
+        started.add(worker);
+        It.await("worker " + WORKER_ID + " registered over TLS (worker log " + worker.log + ")", It.TIMEOUT,
+                () -> worker.checkRunning(connectedWorkers(server)), n -> n == 1);
+        server.createAndStart(SPEC);
+        JsonNode done = It.await("workflow " + WORKFLOW_ID + " to end", It.TIMEOUT, () -> worker.checkRunning(server.workflow(WORKFLOW_ID)),
+                wf -> Stream.of("COMPLETED", "FAILED", "CANCELLED", "PAUSED").anyMatch(s -> s.equals(wf.path("status").asString())));
+        assertThat(done.path("status").asString()).as("status (error: %s); worker log:%n%s", done.path("error"), worker.output())
+                .isEqualTo("COMPLETED");
+        It.await("the agent's output stored over the TLS log stream", It.TIMEOUT,
+                () -> server.get("/api/v1/workflows/" + WORKFLOW_ID + "/logs?limit=1000").path("lines"),
+                l -> l.valueStream().anyMatch(line -> line.path("message").asString().equals("second line")));
+
+        // The right token over plaintext: the TLS server does not speak to it.
+        BatonWorker plain = BatonWorker.start(tmp, INTRUDER_ID, TOKEN + "-plain", grpcPort);
+        started.add(plain);
+        It.await("the plaintext worker's connection to fail twice (worker log " + plain.log + ")", It.TIMEOUT,
+                () -> plain.checkRunning(plain.output()), out -> count(LOST_STREAM, out) >= 2);
+        assertThat(connectedWorkers(server)).as("/ready workers.connected with the plaintext worker retrying").isEqualTo(1);
+    }
+
     private static long count(Pattern p, String text) {
         return p.matcher(text).results().count();
     }
@@ -148,11 +184,13 @@ class WorkerProcessIT {
             this.log = log;
         }
 
-        static BatonWorker start(Path tmp, String id, String token, int grpcPort) {
+        static BatonWorker start(Path tmp, String id, String token, int grpcPort, String... moreArgs) {
             Path log = tmp.resolve("worker-" + id + ".log");
             try {
-                ProcessBuilder pb = new ProcessBuilder(It.workerCommand("--server", "127.0.0.1:" + grpcPort, "--id", id,
-                        "--spool-dir", tmp.resolve("spool-" + id).toString())).directory(tmp.toFile())
+                List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + grpcPort, "--id", id,
+                        "--spool-dir", tmp.resolve("spool-" + id).toString()));
+                args.addAll(List.of(moreArgs));
+                ProcessBuilder pb = new ProcessBuilder(It.workerCommand(args.toArray(String[]::new))).directory(tmp.toFile())
                         .redirectErrorStream(true).redirectOutput(log.toFile());
                 pb.environment().clear();
                 pb.environment().putAll(It.environment(Map.of("BATON_WORKER_TOKEN", token)));
