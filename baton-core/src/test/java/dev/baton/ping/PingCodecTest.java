@@ -112,6 +112,10 @@ class PingCodecTest {
                 "'version' must be an integer, got \"3\"");
         assertMalformed("{\"type\":\"worker.needed\",\"queueLength\":1.5,\"timestamp\":\"2026-02-19T10:30:00Z\"}",
                 "'queueLength' must be a 32-bit integer, got 1.5");
+        assertMalformed("{\"type\":\"spec.changed\",\"specId\":{\"a\":[1]},\"timestamp\":\"2026-02-19T10:30:00Z\"}",
+                "'specId' must be a string, got {…}");
+        assertMalformed("{\"type\":\"spec.changed\",\"version\":99999999999999999999,\"timestamp\":\"2026-02-19T10:30:00Z\"}",
+                "'version' must be an integer, got 99999999999999999999");
     }
 
     private static void assertMalformed(String json, String messagePart) {
