@@ -89,13 +89,7 @@ class WorkerProcessIT {
                 () -> worker.checkRunning(connectedWorkers(server)), n -> n == 1);
 
         // 2. A workflow runs on it to the end.
-        server.createAndStart(SPEC);
-        JsonNode done = It.await("workflow " + WORKFLOW_ID + " to end", It.TIMEOUT, () -> worker.checkRunning(server.workflow(WORKFLOW_ID)),
-                wf -> Stream.of("COMPLETED", "FAILED", "CANCELLED", "PAUSED").anyMatch(s -> s.equals(wf.path("status").asString())));
-        assertThat(done.path("status").asString()).as("status (error: %s); worker log:%n%s", done.path("error"), worker.output())
-                .isEqualTo("COMPLETED");
-        assertThat(Files.readAllLines(data.resolve("worktrees").resolve(WORKFLOW_ID).resolve("app/remote.txt")))
-                .containsExactly("written remotely");
+        runsTheWorkflowToTheEnd(server, worker, data);
 
         // 3. The agent's output is in the log store, under the worker's id. It may land just after the result.
         JsonNode lines = It.await("the agent's output in GET /logs", It.TIMEOUT,
@@ -143,11 +137,7 @@ class WorkerProcessIT {
         started.add(worker);
         It.await("worker " + WORKER_ID + " registered over TLS (worker log " + worker.log + ")", It.TIMEOUT,
                 () -> worker.checkRunning(connectedWorkers(server)), n -> n == 1);
-        server.createAndStart(SPEC);
-        JsonNode done = It.await("workflow " + WORKFLOW_ID + " to end", It.TIMEOUT, () -> worker.checkRunning(server.workflow(WORKFLOW_ID)),
-                wf -> Stream.of("COMPLETED", "FAILED", "CANCELLED", "PAUSED").anyMatch(s -> s.equals(wf.path("status").asString())));
-        assertThat(done.path("status").asString()).as("status (error: %s); worker log:%n%s", done.path("error"), worker.output())
-                .isEqualTo("COMPLETED");
+        runsTheWorkflowToTheEnd(server, worker, data);
         It.await("the agent's output stored over the TLS log stream", It.TIMEOUT,
                 () -> server.get("/api/v1/workflows/" + WORKFLOW_ID + "/logs?limit=1000").path("lines"),
                 l -> l.valueStream().anyMatch(line -> line.path("message").asString().equals("second line")));
@@ -158,6 +148,16 @@ class WorkerProcessIT {
         It.await("the plaintext worker's connection to fail twice (worker log " + plain.log + ")", It.TIMEOUT,
                 () -> plain.checkRunning(plain.output()), out -> count(LOST_STREAM, out) >= 2);
         assertThat(connectedWorkers(server)).as("/ready workers.connected with the plaintext worker retrying").isEqualTo(1);
+    }
+
+    private static void runsTheWorkflowToTheEnd(ServerProcess server, BatonWorker worker, Path data) throws IOException {
+        server.createAndStart(SPEC);
+        JsonNode done = It.await("workflow " + WORKFLOW_ID + " to end", It.TIMEOUT, () -> worker.checkRunning(server.workflow(WORKFLOW_ID)),
+                wf -> Stream.of("COMPLETED", "FAILED", "CANCELLED", "PAUSED").anyMatch(s -> s.equals(wf.path("status").asString())));
+        assertThat(done.path("status").asString()).as("status (error: %s); worker log:%n%s", done.path("error"), worker.output())
+                .isEqualTo("COMPLETED");
+        assertThat(Files.readAllLines(data.resolve("worktrees").resolve(WORKFLOW_ID).resolve("app/remote.txt")))
+                .containsExactly("written remotely");
     }
 
     private static long count(Pattern p, String text) {
