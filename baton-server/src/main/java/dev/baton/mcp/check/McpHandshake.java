@@ -38,11 +38,22 @@ public final class McpHandshake {
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     private final String clientVersion;
-    private final HttpClient http;
+    /** Made at the first http server: a client starts a selector thread and loads TLS, which a server without one does not need. */
+    private volatile HttpClient http;
 
     public McpHandshake(String clientVersion) {
         this.clientVersion = clientVersion;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private HttpClient http() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                c = http;
+                if (c == null) http = c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            }
+        }
+        return c;
     }
 
     /** The outcome of one attempt. */
@@ -156,7 +167,7 @@ public final class McpHandshake {
         h.headers().forEach(b::header);
         HttpResponse<InputStream> r;
         try {
-            r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(initializeRequest())).build(), HttpResponse.BodyHandlers.ofInputStream());
+            r = http().send(b.POST(HttpRequest.BodyPublishers.ofString(initializeRequest())).build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             return Attempt.failed(millis(start), "cannot reach the server: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
@@ -197,7 +208,7 @@ public final class McpHandshake {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(h.url())).timeout(Duration.ofSeconds(2)).header("Mcp-Session-Id", sessionId).DELETE();
             h.headers().forEach(b::header);
-            http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding());
+            http().sendAsync(b.build(), HttpResponse.BodyHandlers.discarding());
         } catch (RuntimeException e) {
             // not our business if the server keeps it
         }
