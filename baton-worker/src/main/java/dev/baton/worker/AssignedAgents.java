@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,11 +104,18 @@ final class AssignedAgents {
         Assigned a = sessions.get(id);
         if (a == null) return; // stopped before it started
         try {
+            Path workspace = Path.of(m.getWorkspace());
+            if (!Files.isDirectory(workspace)) {
+                // Agents run in the workspace the server prepared in its data folder; a worker elsewhere sees it
+                // only through a shared volume mounted at the same path.
+                throw new IllegalStateException("its workspace " + workspace + " is not on this machine: a worker needs the server's"
+                        + " data folder mounted at the same path (a shared volume, see README \"Workers and live logs\")");
+            }
             Map<String, String> env = new HashMap<>(m.getEnvMap());
             env.put(WORKER_ID_ENV, workerId);
             AgentStart start = new AgentStart(
                     AgentMessages.fromProto(m.getProfile(), AgentMessages.millisOrNull(m.getStartTimeoutMs()), AgentMessages.millisOrNull(m.getQueryTimeoutMs())),
-                    Path.of(m.getWorkspace()), AgentMessages.emptyToNull(m.getModel()), env,
+                    workspace, AgentMessages.emptyToNull(m.getModel()), env,
                     AgentMessages.millisOrNull(m.getStartTimeoutMs()), AgentMessages.millisOrNull(m.getQueryTimeoutMs()),
                     AgentMessages.millisOrNull(m.getStopTimeoutMs()),
                     dev.baton.worker.logs.LogSinkListener.of(sink, m.getWorkflowId()));

@@ -63,6 +63,19 @@ class AssignedAgentsTest {
     }
 
     @Test
+    void aWorkspaceThisMachineDoesNotSeeIsRefusedSayingWhatIsNeeded() throws Exception {
+        AssignedAgents a = agents(1);
+        Path elsewhere = dir.resolve("server-data/workspaces/wf-1/wk-1");
+        a.start(start("s1").toBuilder().setWorkspace(elsewhere.toString()).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> replies.size() == 1);
+        assertThat(replies.getFirst().getAgentStarted().getOk()).isFalse();
+        assertThat(replies.getFirst().getAgentStarted().getError())
+                .isEqualTo("cannot start agent 'sleeper' on worker w-test: its workspace " + elsewhere + " is not on this machine: a worker"
+                        + " needs the server's data folder mounted at the same path (a shared volume, see README \"Workers and live logs\")");
+        assertThat(a.freeSlots()).as("the slot is free again").isEqualTo(1);
+    }
+
+    @Test
     void runsTasksOnceAndRepeatsTheLastAnswerOnDemand() throws Exception {
         AssignedAgents a = agents(2);
         a.start(start("s1"));
