@@ -97,7 +97,8 @@ class SpecPingsOverNatsTest {
         // An outside agent edits the spec while NATS is down.
         Path file = dataDir.resolve("specs/active/wf-nats.yaml");
         Files.writeString(file, Files.readString(file).replace("name: Test workflow wf-nats", "name: Test workflow wf-nats\nnote: edited during the outage"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.read(file).content().contains("edited during the outage") && store.read(file).version() > 1);
+        // Under the whole suite (several servers alive in this JVM) noticing the edit once took longer than 10 s.
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.read(file).content().contains("edited during the outage") && store.read(file).version() > 1);
         long version = store.read(file).version();
 
         List<Ping> after = new CopyOnWriteArrayList<>();
