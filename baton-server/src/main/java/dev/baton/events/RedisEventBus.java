@@ -173,6 +173,7 @@ public final class RedisEventBus implements ServerEventBus {
             commands.async().xadd(settings.stream(), XAddArgs.Builder.maxlen(settings.maxLen()).approximateTrimming(), body)
                     .whenComplete((id, failure) -> {
                         if (failure != null) publishFailed(event, failure);
+                        else metrics.publishTaken();
                     });
         } catch (RuntimeException e) {
             publishFailed(event, e);

@@ -2,6 +2,7 @@ package dev.baton.events;
 
 import dev.baton.store.EventCodec;
 import dev.baton.workflow.WorkflowEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,33 @@ class RedisReconnectTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == 200);
         assertThat(handled).containsAll(IntStream.range(0, 200).boxed().toList());
         await().atMost(Duration.ofSeconds(10)).until(() -> bus.unreachable(Duration.ofSeconds(1)) == null);
+    }
+
+    @Test
+    void eventsRedisNeverTookAreCountedInARowForTheEventBusDownAlert() throws Exception {
+        int port = freePort();
+        redis = startRedis(port);
+        RedisEventBusSettings settings = RedisEventBusSettings.defaults("redis://127.0.0.1:" + port, "baton-test:down", "server-a")
+                .withCommandTimeout(Duration.ofMillis(500));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EventBusMetrics metrics = new EventBusMetrics(meters);
+        bus = RedisEventBus.connect(settings, new EventCodec(), metrics, RetryScheduler.timer("test-retry"), Clock.systemUTC());
+        Set<Integer> handled = ConcurrentHashMap.newKeySet();
+        bus.subscribe(e -> handled.add(((WorkflowEvent.CheckpointCreated) e).sequence()));
+        bus.start();
+        bus.publish(RedisEventBusTest.event(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains(0)); // taken by Redis before it dies
+
+        redis.destroyForcibly().waitFor();
+        for (int i = 1; i <= 6; i++) bus.publish(RedisEventBusTest.event(i));
+        await().atMost(Duration.ofSeconds(20)).until(() -> metrics.consecutivePublishFailures() == 6);
+        assertThat(meters.get("event.bus.publish.consecutive.failures").gauge().value()).isEqualTo(6);
+        assertThat(metrics.publishFailures()).isEqualTo(6);
+
+        redis = startRedis(port);
+        await().atMost(Duration.ofSeconds(20)).until(() -> bus.unreachable(Duration.ofSeconds(1)) == null);
+        bus.publish(RedisEventBusTest.event(7));
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.consecutivePublishFailures() == 0);
     }
 
     private Process startRedis(int port) throws IOException {
