@@ -41,7 +41,7 @@ ENV NODE_ENV=production \
     PORT=3000 \
     BATON_HOME=/app \
     BATON_DATA_DIR=/data \
-    JDK_JAVA_OPTIONS="--enable-native-access=ALL-UNNAMED -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    JDK_JAVA_OPTIONS="--enable-native-access=ALL-UNNAMED -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseCompactObjectHeaders"
 # SQLite file, specs, worktrees, workspaces, reports: mount a volume here.
 VOLUME ["/data"]
 # HTTP: REST API, /health, /ready and /metrics all on PORT.
