@@ -1,5 +1,6 @@
 package dev.baton.cli.it;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.baton.grpc.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,8 +152,62 @@ class WorkerProcessIT {
         assertThat(connectedWorkers(server)).as("/ready workers.connected with the plaintext worker retrying").isEqualTo(1);
     }
 
+    @Test
+    void aRemoteWorkersAgentGetsTheMergedMcpConfigWithItsSecretNeverShown() throws Exception {
+        String docsToken = "it-docs-token-" + "9f8e7d6c5b4a3f2e1d0c";
+        HttpServer mcp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        mcp.createContext("/mcp", exchange -> { // answers MCP's initialize, as a streamable HTTP server does
+            exchange.getRequestBody().readAllBytes();
+            byte[] answer = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"serverInfo\":{\"name\":\"it-docs\",\"version\":\"1\"}}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        mcp.start();
+        started.add(() -> mcp.stop(0));
+        Path servers = Files.writeString(tmp.resolve("mcp-servers.yaml"), """
+                servers:
+                  docs:
+                    url: "http://127.0.0.1:%d/mcp"
+                    headers: {Authorization: "Bearer ${IT_DOCS_TOKEN}"}
+                    global: true
+                """.formatted(mcp.getAddress().getPort()));
+        Path data = tmp.resolve("data");
+        It.initRepository(data.resolve("git/app"), "README.md", "app\n");
+        int grpcPort = It.freePort();
+        ServerProcess server = ServerProcess.start(data, tmp.resolve("server.log"), Map.of("GRPC_PORT", Integer.toString(grpcPort),
+                "BATON_WORKER_TOKENS", WORKER_ID + "=" + TOKEN, "BATON_DISPATCH", "remote",
+                "BATON_MCP_SERVERS", servers.toString(), "IT_DOCS_TOKEN", docsToken));
+        started.add(server);
+        server.awaitReady();
+        assertThat(server.get("/ready").at("/checks/mcpServers/detail").asString()).isEqualTo("1/1 servers reachable");
+        BatonWorker worker = BatonWorker.start(tmp, WORKER_ID, TOKEN, grpcPort);
+        started.add(worker);
+        It.await("worker " + WORKER_ID + " registered (worker log " + worker.log + ")", It.TIMEOUT,
+                () -> worker.checkRunning(connectedWorkers(server)), n -> n == 1);
+
+        runsTheWorkflowToTheEnd(server, worker, data, SPEC.replace("agent: scripted", "agent: scripted-mcp"));
+        JsonNode lines = It.await("the agent's MCP config lines in GET /logs", It.TIMEOUT,
+                () -> server.get("/api/v1/workflows/" + WORKFLOW_ID + "/logs?limit=1000").path("lines"),
+                l -> l.valueStream().anyMatch(line -> line.path("message").asString().startsWith("mcp-config {")));
+        List<String> messages = lines.valueStream().map(l -> l.path("message").asString()).toList();
+        assertThat(messages).as("the config file the remote worker's agent read").anySatisfy(m -> assertThat(m)
+                .startsWith("mcp-config {\"mcpServers\":{\"docs\":{\"type\":\"http\"").contains("/mcp").doesNotContain(docsToken));
+        assertThat(messages).contains("mcp-config-mode 600").anySatisfy(m -> assertThat(m).startsWith("mcp-config-env /").endsWith(".baton-mcp.json"));
+        messages.stream().filter(m -> m.startsWith("mcp-config")).forEach(m -> System.out.println("agent printed: " + m));
+        assertThat(String.join("\n", messages)).doesNotContain(docsToken);
+        assertThat(worker.output()).doesNotContain(docsToken);
+        assertThat(server.logText()).doesNotContain(docsToken);
+    }
+
     private static void runsTheWorkflowToTheEnd(ServerProcess server, BatonWorker worker, Path data) throws IOException {
-        server.createAndStart(SPEC);
+        runsTheWorkflowToTheEnd(server, worker, data, SPEC);
+    }
+
+    private static void runsTheWorkflowToTheEnd(ServerProcess server, BatonWorker worker, Path data, String spec) throws IOException {
+        server.createAndStart(spec);
         JsonNode done = It.await("workflow " + WORKFLOW_ID + " to end", It.TIMEOUT, () -> worker.checkRunning(server.workflow(WORKFLOW_ID)),
                 wf -> Stream.of("COMPLETED", "FAILED", "CANCELLED", "PAUSED").anyMatch(s -> s.equals(wf.path("status").asString())));
         assertThat(done.path("status").asString()).as("status (error: %s); worker log:%n%s", done.path("error"), worker.output())
