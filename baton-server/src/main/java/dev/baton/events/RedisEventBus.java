@@ -60,7 +60,6 @@ import java.util.function.Consumer;
 public final class RedisEventBus implements ServerEventBus {
     private static final Logger log = LoggerFactory.getLogger(RedisEventBus.class);
     private static final int BATCH = 100;
-    private static final Duration DEPTH_REFRESH = Duration.ofSeconds(1);
     private static final Duration RECONNECT_PAUSE = Duration.ofMillis(500);
 
     private final RedisEventBusSettings settings;
@@ -73,13 +72,13 @@ public final class RedisEventBus implements ServerEventBus {
     private final StatefulRedisConnection<String, String> reads;
     private final io.lettuce.core.Consumer<String> consumer;
     private final CopyOnWriteArrayList<Subscriber> handlers = new CopyOnWriteArrayList<>();
+    private final RedisDeadLetters deadLetters;
     private final EventDeliveries deliveries;
     /** Entries this server is handling (first attempt or a retry waiting): not read or claimed again. */
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
     private volatile boolean reading;
     private volatile Thread reader;
-    private volatile long depth;
-    private volatile long depthRefreshedAt;
+    private final RedisGroupDepth depth;
     /**
      * Set when the reader's connection comes back: Lettuce re-sends a read that was in flight, so entries the
      * lost answer delivered sit in this consumer's pending list; the reader reads that list again first.
@@ -98,7 +97,9 @@ public final class RedisEventBus implements ServerEventBus {
         this.commands = commands;
         this.reads = reads;
         this.consumer = io.lettuce.core.Consumer.from(settings.group(), settings.consumer());
-        this.deliveries = new EventDeliveries(settings.retry(), scheduler, metrics, this::keepDeadLetter);
+        this.depth = new RedisGroupDepth(settings.stream(), settings.group());
+        this.deadLetters = new RedisDeadLetters(settings, codec, metrics, clock, commands);
+        this.deliveries = new EventDeliveries(settings.retry(), scheduler, metrics, deadLetters::keep);
     }
 
     /**
@@ -203,7 +204,7 @@ public final class RedisEventBus implements ServerEventBus {
     /** The group's lag plus its pending entries, as of the last refresh (at most a second or so old while reading). */
     @Override
     public long queueDepth() {
-        return depth;
+        return depth.value();
     }
 
     @Override
@@ -261,7 +262,7 @@ public final class RedisEventBus implements ServerEventBus {
                     if (!reading) break; // the rest stays pending for this consumer (or whoever claims it)
                     handle(m);
                 }
-                refreshDepthEvery(redis);
+                depth.refreshEverySecond(redis);
             } catch (RedisException e) {
                 if (!reading) break;
                 if (!outage) {
@@ -316,7 +317,7 @@ public final class RedisEventBus implements ServerEventBus {
         try {
             event = codec.decode(body.get("type"), body.get("payload"));
         } catch (RuntimeException e) {
-            undecodable(id, body, e);
+            deadLetters.unreadable(id, body, e);
             acknowledge(id);
             return;
         }
@@ -344,66 +345,7 @@ public final class RedisEventBus implements ServerEventBus {
         }
     }
 
-    private void undecodable(String id, Map<String, String> body, RuntimeException e) {
-        metrics.deadLetter();
-        log.atError().addKeyValue("event", "EventDeadLettered").addKeyValue("entryId", id).addKeyValue("eventType", body.get("type"))
-                .log("event entry {} cannot be read ({}); moved to {}", id, e.getMessage(), settings.deadLetterStream());
-        Map<String, String> letter = new LinkedHashMap<>(body);
-        letter.put("entryId", id);
-        letter.put("handler", "");
-        letter.put("attempts", "0");
-        letter.put("error", String.valueOf(e.getMessage()));
-        letter.put("failedAt", clock.instant().toString());
-        addDeadLetter(letter);
-    }
-
-    private void keepDeadLetter(DeadLetter d) {
-        Map<String, String> letter = new LinkedHashMap<>();
-        letter.put("type", d.event().type());
-        letter.put("correlationId", d.event().correlationId() == null ? "" : d.event().correlationId());
-        letter.put("workflowId", d.event().workflowId());
-        letter.put("payload", codec.encode(d.event()));
-        letter.put("entryId", d.entryId() == null ? "" : d.entryId());
-        letter.put("handler", d.handler());
-        letter.put("attempts", Integer.toString(d.attempts()));
-        letter.put("error", d.error());
-        letter.put("failedAt", clock.instant().toString());
-        addDeadLetter(letter);
-    }
-
-    private void addDeadLetter(Map<String, String> letter) {
-        commands.async().xadd(settings.deadLetterStream(), XAddArgs.Builder.maxlen(settings.maxLen()).approximateTrimming(), letter)
-                .whenComplete((id, failure) -> {
-                    if (failure != null) log.atError().addKeyValue("event", "DeadLetterFailed").addKeyValue("context", letter)
-                            .log("cannot add a dead letter to {}: {}", settings.deadLetterStream(), failure.toString());
-                });
-    }
-
-    // ---- depth and shutdown ----
-
-    private void refreshDepthEvery(RedisCommands<String, String> redis) {
-        if (System.nanoTime() - depthRefreshedAt < DEPTH_REFRESH.toNanos()) return;
-        refreshDepth(redis);
-    }
-
-    /** XINFO GROUPS: the group's lag (entries not yet delivered) plus its pending entries (delivered, not acknowledged). */
-    private long refreshDepth(RedisCommands<String, String> redis) {
-        long d = depth;
-        for (Object group : redis.xinfoGroups(settings.stream())) {
-            if (!(group instanceof List<?> fields)) continue;
-            Map<String, Object> info = new java.util.HashMap<>();
-            for (int i = 0; i + 1 < fields.size(); i += 2) info.put(String.valueOf(fields.get(i)), fields.get(i + 1));
-            if (!settings.group().equals(String.valueOf(info.get("name")))) continue;
-            d = number(info.get("pending")) + number(info.get("lag"));
-        }
-        depth = d;
-        depthRefreshedAt = System.nanoTime();
-        return d;
-    }
-
-    private static long number(Object o) {
-        return o instanceof Number n ? n.longValue() : 0;
-    }
+    // ---- shutdown ----
 
     /**
      * Waits (within {@code timeout}) until the group has nothing undelivered or unacknowledged — the events this
@@ -416,7 +358,7 @@ public final class RedisEventBus implements ServerEventBus {
         long left = -1;
         while (reading && System.nanoTime() < deadline) {
             try {
-                left = refreshDepth(commands.sync());
+                left = depth.refresh(commands.sync());
             } catch (RedisException e) {
                 log.warn("cannot see the event stream's depth while draining: {}", e.getMessage());
                 break;
