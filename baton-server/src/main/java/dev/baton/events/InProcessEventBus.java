@@ -4,7 +4,6 @@ import dev.baton.workflow.WorkflowEvent;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +14,7 @@ import java.util.function.Consumer;
  * nothing survives a restart here (the event itself is in the persistent event log).
  */
 public final class InProcessEventBus implements ServerEventBus {
-    private final CopyOnWriteArrayList<Subscriber> handlers = new CopyOnWriteArrayList<>();
+    private final Subscribers handlers = new Subscribers();
     private final EventDeliveries deliveries;
     private final RetryScheduler scheduler;
     private final EventBusMetrics metrics;
@@ -36,14 +35,12 @@ public final class InProcessEventBus implements ServerEventBus {
     @Override
     public void publish(WorkflowEvent event) {
         if (event.occurredAt() != null) metrics.delay(Duration.between(event.occurredAt(), clock.instant()));
-        for (Subscriber s : handlers) deliveries.deliver(s, event, null, () -> { });
+        for (Subscriber s : handlers.now()) deliveries.deliver(s, event, null, () -> { });
     }
 
     @Override
     public AutoCloseable subscribe(Consumer<WorkflowEvent> handler) {
-        Subscriber s = Subscriber.of(handler);
-        handlers.add(s);
-        return () -> handlers.remove(s);
+        return handlers.add(handler);
     }
 
     @Override

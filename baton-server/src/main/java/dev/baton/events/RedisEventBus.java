@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -71,7 +70,7 @@ public final class RedisEventBus implements ServerEventBus {
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisConnection<String, String> reads;
     private final io.lettuce.core.Consumer<String> consumer;
-    private final CopyOnWriteArrayList<Subscriber> handlers = new CopyOnWriteArrayList<>();
+    private final Subscribers handlers = new Subscribers();
     private final RedisDeadLetters deadLetters;
     private final EventDeliveries deliveries;
     /** Entries this server is handling (first attempt or a retry waiting): not read or claimed again. */
@@ -191,9 +190,7 @@ public final class RedisEventBus implements ServerEventBus {
 
     @Override
     public AutoCloseable subscribe(Consumer<WorkflowEvent> handler) {
-        Subscriber s = Subscriber.of(handler);
-        handlers.add(s);
-        return () -> handlers.remove(s);
+        return handlers.add(handler);
     }
 
     @Override
@@ -322,7 +319,7 @@ public final class RedisEventBus implements ServerEventBus {
             return;
         }
         if (event.occurredAt() != null) metrics.delay(Duration.between(event.occurredAt(), clock.instant()));
-        List<Subscriber> now = List.copyOf(handlers);
+        List<Subscriber> now = handlers.now();
         if (now.isEmpty()) {
             acknowledge(id);
             return;
