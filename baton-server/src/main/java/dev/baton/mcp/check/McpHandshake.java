@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * One MCP handshake: the JSON-RPC {@code initialize} request, answered with a {@code result} within the
@@ -99,7 +100,7 @@ public final class McpHandshake {
             return Attempt.failed(millis(start), "cannot start " + s.command().getFirst() + ": " + e.getMessage());
         }
         try {
-            CompletableFuture<Attempt> answer = CompletableFuture.supplyAsync(() -> readStdio(p, start), runnable -> Thread.ofVirtual().start(runnable));
+            CompletableFuture<Attempt> answer = onVirtualThread(() -> readStdio(p, start));
             // stdin stays open until the end: many servers exit when it closes.
             try {
                 OutputStream in = p.getOutputStream();
@@ -108,11 +109,7 @@ public final class McpHandshake {
             } catch (IOException e) {
                 // the server exited or closed stdin at once: the reader says why
             }
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return Attempt.timedOut(millis(start), timeout);
-        } catch (ExecutionException e) {
-            return Attempt.failed(millis(start), String.valueOf(e.getCause()));
+            return within(answer, timeout, start);
         } finally {
             stopTree(p);
             closeQuietly(p.getOutputStream());
@@ -142,17 +139,28 @@ public final class McpHandshake {
 
     private Attempt http(McpServer.Http h, Duration timeout, long start) throws InterruptedException {
         AtomicReference<InputStream> body = new AtomicReference<>();
-        CompletableFuture<Attempt> answer = CompletableFuture.supplyAsync(() -> post(h, timeout, start, body), runnable -> Thread.ofVirtual().start(runnable));
+        CompletableFuture<Attempt> answer = onVirtualThread(() -> post(h, timeout, start, body));
+        try {
+            return within(answer, timeout, start);
+        } finally {
+            // An SSE stream may stay open after the response: closing it ends the reader and the connection.
+            closeQuietly(body.get());
+            answer.cancel(true);
+        }
+    }
+
+    private static CompletableFuture<Attempt> onVirtualThread(Supplier<Attempt> attempt) {
+        return CompletableFuture.supplyAsync(attempt, runnable -> Thread.ofVirtual().start(runnable));
+    }
+
+    /** The attempt's answer, or a timed-out / failed one: the caller then stops what it started. */
+    private static Attempt within(CompletableFuture<Attempt> answer, Duration timeout, long start) throws InterruptedException {
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return Attempt.timedOut(millis(start), timeout);
         } catch (ExecutionException e) {
             return Attempt.failed(millis(start), String.valueOf(e.getCause()));
-        } finally {
-            // An SSE stream may stay open after the response: closing it ends the reader and the connection.
-            closeQuietly(body.get());
-            answer.cancel(true);
         }
     }
 
