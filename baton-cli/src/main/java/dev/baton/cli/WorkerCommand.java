@@ -35,7 +35,7 @@ import java.util.function.Consumer;
                 "",
                 "Environment: BATON_WORKER_SERVER, BATON_WORKER_TOKEN; POD_NAME, POD_NAMESPACE, NODE_NAME (copied onto every log line);",
                 "LOG_LEVEL (default info); LOG_MASK_PATTERNS (extra regexes masked in agent output, as on the server);",
-                "BATON_WORKER_SPOOL_DIR, BATON_WORKER_SPOOL_MEMORY_BYTES, BATON_WORKER_SPOOL_DISK_BYTES."})
+                "BATON_WORKER_SPOOL_DIR, BATON_WORKER_SPOOL_MEMORY_BYTES, BATON_WORKER_SPOOL_DISK_BYTES; BATON_WORKER_WORKDIR."})
 public class WorkerCommand implements Callable<Integer> {
 
     @Spec
@@ -58,6 +58,10 @@ public class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate (or CA) to trust: connects with TLS.")
     private Path tlsCert;
+
+    @Option(names = "--workdir", paramLabel = "DIR",
+            description = "Keep own copies of the repositories here (env BATON_WORKER_WORKDIR): the worker fetches them from the server before an agent starts and pushes each task's changes back, so it needs no access to the server's data folder. Without it, the server's data folder must be mounted at the same path.")
+    private Path workdir;
 
     @Option(names = "--spool-dir", paramLabel = "DIR",
             description = "Where log lines wait for the server (env BATON_WORKER_SPOOL_DIR; default ./worker-spool/<id>). Keep it across restarts: lines not yet acknowledged are sent on the next start.")
@@ -85,7 +89,8 @@ public class WorkerCommand implements Callable<Integer> {
         quietLogging(environment.variable("LOG_LEVEL"));
         Path spool = spoolDirectory(settings.workerId());
         spec.commandLine().getErr().println("baton worker " + settings.workerId() + " connecting to " + settings.server()
-                + " (capacity " + settings.capacity() + (settings.tlsCert() != null ? ", TLS" : "") + "; log spool " + spool + ")");
+                + " (capacity " + settings.capacity() + (settings.tlsCert() != null ? ", TLS" : "") + "; log spool " + spool
+                + (settings.workdir() != null ? "; own workdir " + settings.workdir() : "; workspaces in the server's data folder") + ")");
         Worker worker = Worker.start(settings,
                 () -> GrpcChannels.toServer(settings.server(), settings.tlsCert(), GrpcChannels.DEFAULT_MAX_MESSAGE_BYTES),
                 new ProcessAgentLauncher(), spool, spoolSettings(), masker(), DRAIN_TIMEOUT, new SimpleMeterRegistry(), Clock.systemUTC());
@@ -101,6 +106,10 @@ public class WorkerCommand implements Callable<Integer> {
             // the hook is what closed it
         }
         return ExitCodes.OK;
+    }
+
+    private static Path optionalPath(String value) {
+        return value == null || value.isBlank() ? null : Path.of(value);
     }
 
     /** How long a stopping worker waits for the server to acknowledge its last log lines. */
@@ -161,7 +170,8 @@ public class WorkerCommand implements Callable<Integer> {
             throw usage("--labels: " + e.getMessage());
         }
         return new WorkerSettings(target, t, id != null ? id : WorkerSettings.defaultWorkerId(), parsedLabels, capacity, tlsCert)
-                .withMetadata(WorkerSettings.metadataFromEnvironment(environment.env()));
+                .withMetadata(WorkerSettings.metadataFromEnvironment(environment.env()))
+                .withWorkdir(workdir != null ? workdir : optionalPath(environment.variable("BATON_WORKER_WORKDIR")));
     }
 
     private CommandLine.ParameterException usage(String message) {

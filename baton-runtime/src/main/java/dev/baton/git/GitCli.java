@@ -306,8 +306,28 @@ public final class GitCli {
         return exec(dir, args, Map.of()).exitCode;
     }
 
-    private String run(Path dir, List<String> args) {
+    /**
+     * Runs {@code git <args>} in {@code dir} and returns its standard output; for a feature that keeps its own
+     * git operations together (as {@link WorktreeTransfer} does) rather than adding each one here.
+     *
+     * @throws BatonException.Transient when git fails, with its message
+     */
+    public String run(Path dir, List<String> args) {
         return run(dir, args, Map.of());
+    }
+
+    /** Runs {@code git <args>} in {@code dir}; a failure is an answer, not an exception. */
+    public Attempt attempt(Path dir, List<String> args) {
+        return attempt(dir, args, Map.of());
+    }
+
+    /** Runs {@code git <args>} in {@code dir} with its standard output written to {@code out} as bytes (a binary diff, say). */
+    public void runToFile(Path dir, List<String> args, Path out) {
+        Result r = exec(dir, args, Map.of(), out);
+        if (r.exitCode != 0) {
+            throw new BatonException.Transient("git.command-failed",
+                    "git %s failed in %s (exit %d): %s".formatted(String.join(" ", args), dir, r.exitCode, r.stderr.strip()), null);
+        }
     }
 
     private String run(Path dir, List<String> args, Map<String, String> env) {
@@ -328,6 +348,10 @@ public final class GitCli {
     }
 
     private Result exec(Path dir, List<String> args, Map<String, String> env) {
+        return exec(dir, args, env, null);
+    }
+
+    private Result exec(Path dir, List<String> args, Map<String, String> env, Path stdoutFile) {
         List<String> argv = new ArrayList<>();
         argv.add(executable);
         if (dir != null) {
@@ -339,6 +363,7 @@ public final class GitCli {
         pb.environment().put("GIT_TERMINAL_PROMPT", "0");
         pb.environment().put("LC_ALL", "C");
         pb.environment().putAll(env);
+        if (stdoutFile != null) pb.redirectOutput(stdoutFile.toFile());
         long start = System.nanoTime();
         String sub = subcommand(args);
         boolean ok = false;
@@ -346,7 +371,8 @@ public final class GitCli {
             Process p = pb.start();
             p.getOutputStream().close();
             // Both pipes drain at once on their own threads: a full stderr pipe must never block stdout.
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINERS);
+            CompletableFuture<String> out = stdoutFile != null ? CompletableFuture.completedFuture("")
+                    : CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINERS);
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINERS);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);

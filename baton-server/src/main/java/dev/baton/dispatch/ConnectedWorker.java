@@ -18,19 +18,22 @@ public final class ConnectedWorker {
     private volatile Map<String, String> labels;
     private volatile int capacity;
     private volatile Map<String, String> metadata;
+    private volatile boolean ownWorkdir;
     private volatile StreamObserver<ServerMessage> link;
     private volatile Instant lastSeen;
     final Set<String> sessions = ConcurrentHashMap.newKeySet();
 
-    ConnectedWorker(String id, Map<String, String> labels, int capacity, Map<String, String> metadata, StreamObserver<ServerMessage> link, Instant now) {
+    ConnectedWorker(String id, Map<String, String> labels, int capacity, Map<String, String> metadata, boolean ownWorkdir,
+                    StreamObserver<ServerMessage> link, Instant now) {
         this.id = id;
-        update(labels, capacity, metadata, link, now);
+        update(labels, capacity, metadata, ownWorkdir, link, now);
     }
 
-    void update(Map<String, String> labels, int capacity, Map<String, String> metadata, StreamObserver<ServerMessage> link, Instant now) {
+    void update(Map<String, String> labels, int capacity, Map<String, String> metadata, boolean ownWorkdir, StreamObserver<ServerMessage> link, Instant now) {
         this.labels = Map.copyOf(labels);
         this.capacity = capacity;
         this.metadata = Map.copyOf(metadata);
+        this.ownWorkdir = ownWorkdir;
         this.link = link;
         this.lastSeen = now;
     }
@@ -49,6 +52,11 @@ public final class ConnectedWorker {
 
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /** It keeps its own copies of the repositories: repository content and changes travel over WorkspaceTransfer. */
+    public boolean ownWorkdir() {
+        return ownWorkdir;
     }
 
     public Instant lastSeen() {

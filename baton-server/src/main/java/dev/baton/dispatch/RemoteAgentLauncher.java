@@ -3,6 +3,8 @@ package dev.baton.dispatch;
 import dev.baton.agent.AgentLauncher;
 import dev.baton.agent.AgentSession;
 import dev.baton.agent.AgentStart;
+import dev.baton.git.GitCli;
+import dev.baton.git.WorktreeTransfer;
 import dev.baton.grpc.v1.StartAgent;
 import dev.baton.shared.Ids;
 import dev.baton.worker.AgentMessages;
@@ -26,12 +28,19 @@ public final class RemoteAgentLauncher implements AgentLauncher {
     private final RemoteSessions sessions;
     private final DispatchSettings settings;
     private final DispatchMetrics metrics;
+    private final WorkspaceOffer workspaces;
 
-    public RemoteAgentLauncher(WorkerRegistry registry, RemoteSessions sessions, DispatchSettings settings, DispatchMetrics metrics) {
+    public RemoteAgentLauncher(WorkerRegistry registry, RemoteSessions sessions, DispatchSettings settings, DispatchMetrics metrics,
+                               WorktreeTransfer transfer) {
         this.registry = registry;
         this.sessions = sessions;
         this.settings = settings;
         this.metrics = metrics;
+        this.workspaces = new WorkspaceOffer(transfer);
+    }
+
+    public RemoteAgentLauncher(WorkerRegistry registry, RemoteSessions sessions, DispatchSettings settings, DispatchMetrics metrics) {
+        this(registry, sessions, settings, metrics, new WorktreeTransfer(new GitCli(Duration.ofMinutes(2))));
     }
 
     @Override
@@ -51,10 +60,11 @@ public final class RemoteAgentLauncher implements AgentLauncher {
                 .putAllEnv(env)
                 .setStartTimeoutMs(startTimeout.toMillis())
                 .setQueryTimeoutMs(queryTimeout.toMillis())
-                .setStopTimeoutMs(stopTimeout.toMillis());
+                .setStopTimeoutMs(stopTimeout.toMillis())
+                .addAllRepositories(WorkspaceOffer.repositories(start.workspace()));
         if (start.model() != null) m.setModel(start.model());
         RemoteAgentSession session = new RemoteAgentSession(id, m.build(),
-                new RemoteAgentSession.Timeouts(startTimeout, queryTimeout, stopTimeout, settings.resultMargin()), registry, sessions, metrics);
+                new RemoteAgentSession.Timeouts(startTimeout, queryTimeout, stopTimeout, settings.resultMargin()), registry, sessions, metrics, workspaces);
         sessions.add(session);
         try {
             session.place();

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,9 @@ final class RemoteAgentSession implements AgentSession {
     private final WorkerRegistry registry;
     private final RemoteSessions table;
     private final DispatchMetrics metrics;
+    private final WorkspaceOffer workspaces;
+    /** "task/repository" of the changes an own-workdir worker pushed and the server applied: a repeat is not applied twice. */
+    private final Set<String> pushed = ConcurrentHashMap.newKeySet();
     private final ReentrantLock queries = new ReentrantLock();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CompletableFuture<Void> stopDone = new CompletableFuture<>();
@@ -75,13 +80,15 @@ final class RemoteAgentSession implements AgentSession {
         }
     }
 
-    RemoteAgentSession(String id, StartAgent start, Timeouts timeouts, WorkerRegistry registry, RemoteSessions table, DispatchMetrics metrics) {
+    RemoteAgentSession(String id, StartAgent start, Timeouts timeouts, WorkerRegistry registry, RemoteSessions table, DispatchMetrics metrics,
+                       WorkspaceOffer workspaces) {
         this.id = id;
         this.start = start;
         this.timeouts = timeouts;
         this.registry = registry;
         this.table = table;
         this.metrics = metrics;
+        this.workspaces = workspaces;
     }
 
     String id() {
@@ -98,6 +105,27 @@ final class RemoteAgentSession implements AgentSession {
 
     Optional<ConnectedWorker> worker() {
         return Optional.ofNullable(worker);
+    }
+
+    /** Whether the session runs, or is being started, on that worker: only it may fetch or push the session's repositories. */
+    boolean placedOn(String workerId) {
+        ConnectedWorker w = worker;
+        Starting s = starting;
+        return (w != null && w.id().equals(workerId)) || (s != null && s.on().id().equals(workerId));
+    }
+
+    /** The server's worktree of one of the session's repositories; empty when the session has no such repository. */
+    Optional<java.nio.file.Path> worktree(String repository) {
+        return start.getRepositoriesList().contains(repository) ? Optional.of(WorkspaceOffer.worktree(start, repository)) : Optional.empty();
+    }
+
+    /** Whether the changes of (task, repository) were applied already. */
+    boolean pushed(String taskId, String repository) {
+        return pushed.contains(taskId + "/" + repository);
+    }
+
+    void markPushed(String taskId, String repository) {
+        pushed.add(taskId + "/" + repository);
     }
 
     /**
@@ -131,7 +159,14 @@ final class RemoteAgentSession implements AgentSession {
     private Attempt startOn(ConnectedWorker w, long deadlineNanos) throws InterruptedException {
         Starting s = new Starting(w, new CompletableFuture<>());
         starting = s;
-        if (!w.send(ServerMessage.newBuilder().setStartAgent(start).build())) {
+        StartAgent message;
+        try {
+            message = w.ownWorkdir() ? workspaces.forOwnWorkdir(start) : start;
+        } catch (RuntimeException e) {
+            registry.release(id, w);
+            return new Attempt(false, e.getMessage());
+        }
+        if (!w.send(ServerMessage.newBuilder().setStartAgent(message).build())) {
             registry.release(id, w);
             return new Attempt(true, "cannot reach worker " + w.id());
         }
@@ -177,7 +212,7 @@ final class RemoteAgentSession implements AgentSession {
             pending = p;
             ConnectedWorker w = worker;
             // Not delivered (worker away)? A reconnect or a relocation re-sends it.
-            if (w != null) w.send(runTask(p));
+            if (w != null) w.send(runTask(p, w));
             return AgentMessages.fromProto(await(p));
         } finally {
             pending = null;
@@ -229,7 +264,7 @@ final class RemoteAgentSession implements AgentSession {
     /** The worker reconnected and still runs this session: re-send the query in flight in case it was lost. */
     void resumedOn(ConnectedWorker w) {
         Pending p = pending;
-        if (worker == w && p != null && !p.answer.isDone()) w.send(runTask(p));
+        if (worker == w && p != null && !p.answer.isDone()) w.send(runTask(p, w));
     }
 
     /** The worker expired or lost the agent: move the session to another worker, in the background. */
@@ -281,7 +316,7 @@ final class RemoteAgentSession implements AgentSession {
         if (inFlight) {
             p.deadlineNanos = System.nanoTime() + timeouts.query().toNanos() + timeouts.margin().toNanos();
             metrics.requeued.increment();
-            w.send(runTask(p));
+            w.send(runTask(p, w));
         }
     }
 
@@ -333,8 +368,10 @@ final class RemoteAgentSession implements AgentSession {
         return start.getProfile().getName();
     }
 
-    private ServerMessage runTask(Pending p) {
-        return ServerMessage.newBuilder().setRunTask(RunTask.newBuilder().setSessionId(id).setTaskId(p.taskId).setQuery(p.query)).build();
+    private ServerMessage runTask(Pending p, ConnectedWorker to) {
+        RunTask.Builder m = RunTask.newBuilder().setSessionId(id).setTaskId(p.taskId).setQuery(p.query);
+        if (to.ownWorkdir()) m.putAllTrees(workspaces.trees(start));
+        return ServerMessage.newBuilder().setRunTask(m).build();
     }
 
     private ServerMessage stopMessage(String reason) {

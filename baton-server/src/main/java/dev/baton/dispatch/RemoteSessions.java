@@ -30,6 +30,10 @@ public final class RemoteSessions {
         sessions.remove(s.id(), s);
     }
 
+    java.util.Optional<RemoteAgentSession> find(String id) {
+        return java.util.Optional.ofNullable(sessions.get(id));
+    }
+
     public int size() {
         return sessions.size();
     }

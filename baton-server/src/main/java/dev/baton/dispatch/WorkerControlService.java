@@ -89,7 +89,7 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
                 refuse(Status.INVALID_ARGUMENT.withDescription("worker " + id + ": capacity must be at least 1, got " + r.getCapacity()));
                 return;
             }
-            WorkerRegistry.Registration reg = registry.register(id, r.getLabelsMap(), r.getCapacity(), r.getMetadataMap(), out);
+            WorkerRegistry.Registration reg = registry.register(id, r.getLabelsMap(), r.getCapacity(), r.getMetadataMap(), r.getOwnWorkdir(), out);
             worker = reg.worker();
             metrics.registrations.increment();
             if (reg.replacedLink() != null && reg.replacedLink() != out) {
@@ -102,8 +102,8 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
                         .setServerVersion(serverVersion)).build());
             }
             log.atInfo().addKeyValue("correlationId", correlationId).addKeyValue("workerId", id)
-                    .log("worker {} registered: capacity {}, labels {}, {} running session(s){}", id, r.getCapacity(), r.getLabelsMap(),
-                            r.getRunningSessionsCount(), reg.previousSessions().isEmpty() ? "" : " (reconnect)");
+                    .log("worker {} registered: capacity {}, labels {}, {} running session(s){}{}", id, r.getCapacity(), r.getLabelsMap(),
+                            r.getRunningSessionsCount(), r.getOwnWorkdir() ? ", own workdir" : "", reg.previousSessions().isEmpty() ? "" : " (reconnect)");
             sessions.onRegistered(reg, r.getRunningSessionsList());
         }
 

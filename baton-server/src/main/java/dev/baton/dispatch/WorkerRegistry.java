@@ -44,7 +44,7 @@ public final class WorkerRegistry {
     public record Registration(ConnectedWorker worker, Set<String> previousSessions, StreamObserver<ServerMessage> replacedLink) {
     }
 
-    public Registration register(String id, Map<String, String> labels, int capacity, Map<String, String> metadata,
+    public Registration register(String id, Map<String, String> labels, int capacity, Map<String, String> metadata, boolean ownWorkdir,
                                  StreamObserver<ServerMessage> link) {
         lock.lock();
         try {
@@ -52,12 +52,12 @@ public final class WorkerRegistry {
             ConnectedWorker w = workers.get(id);
             Registration r;
             if (w == null) {
-                w = new ConnectedWorker(id, labels, capacity, metadata, link, now);
+                w = new ConnectedWorker(id, labels, capacity, metadata, ownWorkdir, link, now);
                 workers.put(id, w);
                 r = new Registration(w, Set.of(), null);
             } else {
                 StreamObserver<ServerMessage> old = w.link();
-                w.update(labels, capacity, metadata, link, now);
+                w.update(labels, capacity, metadata, ownWorkdir, link, now);
                 r = new Registration(w, Set.copyOf(w.sessions), old);
             }
             changed.signalAll();

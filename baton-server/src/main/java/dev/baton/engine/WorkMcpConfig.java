@@ -5,18 +5,15 @@ import dev.baton.mcp.McpConfigJson;
 import dev.baton.mcp.McpConfigMerge;
 import dev.baton.mcp.McpMerged;
 import dev.baton.shared.BatonException;
+import dev.baton.shared.OwnerOnlyFile;
 import dev.baton.workflow.Work;
 import io.opentelemetry.api.common.Attributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A work's MCP config at agent start: global and work references merged (span {@code mcp.config.merge}),
@@ -65,7 +62,7 @@ final class WorkMcpConfig {
                 .log("MCP config of work {}: {} server(s)", work.id(), merged.servers().size());
         Path file = workspace.resolve(FILE_NAME);
         try {
-            writeOwnerOnly(file, McpConfigJson.render(merged.servers()));
+            OwnerOnlyFile.write(file, McpConfigJson.render(merged.servers()));
         } catch (IOException e) {
             throw new BatonException.Transient("mcp.config-write", "cannot write the MCP config " + file + ": " + e.getMessage(), e);
         }
@@ -78,23 +75,6 @@ final class WorkMcpConfig {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             log.warn("cannot delete the MCP config {}: {}", file, e.toString());
-        }
-    }
-
-    /** Temp file created 0600 (never readable by others, not even for a moment), then renamed over the target. */
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
-            Files.createFile(tmp);
-        }
-        Files.writeString(tmp, content);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -9,6 +9,8 @@ import dev.baton.dispatch.HeartbeatExpiry;
 import dev.baton.dispatch.LocalWorker;
 import dev.baton.dispatch.RemoteSessions;
 import dev.baton.dispatch.WorkerControlService;
+import dev.baton.dispatch.WorkspaceTransferService;
+import dev.baton.git.GitCli;
 import dev.baton.dispatch.WorkerRegistry;
 import dev.baton.ops.health.ReadinessChecks;
 import dev.baton.ops.logging.LogMaskingProperties;
@@ -54,6 +56,12 @@ public class DispatchConfiguration {
     WorkerControlService workerControlService(WorkerRegistry registry, RemoteSessions sessions, DispatchSettings settings,
                                               DispatchMetrics metrics, BatonProperties baton) {
         return new WorkerControlService(registry, sessions, settings, metrics, baton.version());
+    }
+
+    /** Repository content and changes for workers with their own workdir; scratch files under {@code <data>/run/transfer}. */
+    @Bean
+    WorkspaceTransferService workspaceTransferService(RemoteSessions sessions, GitCli git, DataLayout layout, DispatchProperties p, MeterRegistry meters) {
+        return new WorkspaceTransferService(sessions, git, layout.dataDir().resolve("run").resolve("transfer"), p.workspacePushMaxBytes(), meters);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -14,10 +14,13 @@ import org.springframework.validation.annotation.Validated;
  *                            there is no second, direct path.
  * @param heartbeatIntervalMs WORKER_HEARTBEAT_INTERVAL_MS: announced to workers
  * @param heartbeatExpiryMs   WORKER_HEARTBEAT_EXPIRY_MS: a worker silent this long is dropped, its tasks re-queued
+ * @param workspacePushMaxBytes WORKSPACE_PUSH_MAX_BYTES: the largest change (a binary diff) a worker with its own workdir
+ *                            may push for one repository after one task
  */
 @Validated
 @ConfigurationProperties("dispatch")
-public record DispatchProperties(@NotNull Mode mode, @Min(100) long heartbeatIntervalMs, @Min(200) long heartbeatExpiryMs) {
+public record DispatchProperties(@NotNull Mode mode, @Min(100) long heartbeatIntervalMs, @Min(200) long heartbeatExpiryMs,
+                                 @Min(1024) long workspacePushMaxBytes) {
 
     public enum Mode { EMBEDDED, REMOTE }
 }

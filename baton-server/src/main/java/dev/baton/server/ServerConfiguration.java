@@ -107,8 +107,8 @@ public class ServerConfiguration {
     /** Agents always run on workers (the embedded one by default), over the worker control stream. */
     @Bean
     AgentLauncher agentLauncher(dev.baton.dispatch.WorkerRegistry workers, dev.baton.dispatch.RemoteSessions sessions,
-                                dev.baton.dispatch.DispatchSettings settings, dev.baton.dispatch.DispatchMetrics metrics) {
-        return new dev.baton.dispatch.RemoteAgentLauncher(workers, sessions, settings, metrics);
+                                dev.baton.dispatch.DispatchSettings settings, dev.baton.dispatch.DispatchMetrics metrics, GitCli git) {
+        return new dev.baton.dispatch.RemoteAgentLauncher(workers, sessions, settings, metrics, new dev.baton.git.WorktreeTransfer(git));
     }
 
     /** BATON_AGENT_PROFILES, else {@code <data>/agents.yaml}, else the shipped examples. */

@@ -43,6 +43,8 @@ final class AssignedAgents {
     private final String workerId;
     private final int capacity;
     private final Consumer<WorkerMessage> reply;
+    /** Null when the worker sees the server's data folder (a shared volume) and runs agents in the server's workspaces. */
+    private final OwnWorkdir workdir;
     private final Map<String, Assigned> sessions = new ConcurrentHashMap<>();
     private final Counter tasks;
     private final Counter rejected;
@@ -60,7 +62,13 @@ final class AssignedAgents {
     }
 
     AssignedAgents(AgentLauncher launcher, AgentLogSink sink, String workerId, int capacity, Consumer<WorkerMessage> reply, MeterRegistry meters) {
+        this(launcher, sink, workerId, capacity, reply, meters, null);
+    }
+
+    AssignedAgents(AgentLauncher launcher, AgentLogSink sink, String workerId, int capacity, Consumer<WorkerMessage> reply, MeterRegistry meters,
+                   OwnWorkdir workdir) {
         this.launcher = launcher;
+        this.workdir = workdir;
         this.sink = sink;
         this.workerId = workerId;
         this.capacity = capacity;
@@ -104,14 +112,22 @@ final class AssignedAgents {
         Assigned a = sessions.get(id);
         if (a == null) return; // stopped before it started
         try {
-            Path workspace = Path.of(m.getWorkspace());
-            if (!Files.isDirectory(workspace)) {
-                // Agents run in the workspace the server prepared in its data folder; a worker elsewhere sees it
-                // only through a shared volume mounted at the same path.
-                throw new IllegalStateException("its workspace " + workspace + " is not on this machine: a worker needs the server's"
-                        + " data folder mounted at the same path (a shared volume, see README \"Workers and live logs\")");
+            Path workspace;
+            Map<String, String> env;
+            if (workdir != null) {
+                OwnWorkdir.Prepared p = workdir.prepare(m);
+                workspace = p.workspace();
+                env = new HashMap<>(p.env());
+            } else {
+                workspace = Path.of(m.getWorkspace());
+                if (!Files.isDirectory(workspace)) {
+                    // Without a workdir of its own, agents run in the workspace the server prepared in its data folder.
+                    throw new IllegalStateException("its workspace " + workspace + " is not on this machine: run the worker with --workdir DIR"
+                            + " (it then fetches the repositories), or mount the server's data folder at the same path"
+                            + " (see README \"Workers and live logs\")");
+                }
+                env = new HashMap<>(m.getEnvMap());
             }
-            Map<String, String> env = new HashMap<>(m.getEnvMap());
             env.put(WORKER_ID_ENV, workerId);
             AgentStart start = new AgentStart(
                     AgentMessages.fromProto(m.getProfile(), AgentMessages.millisOrNull(m.getStartTimeoutMs()), AgentMessages.millisOrNull(m.getQueryTimeoutMs())),
@@ -126,6 +142,7 @@ final class AssignedAgents {
             reply.accept(started(id, true, session.pid().orElse(0), ""));
         } catch (RuntimeException e) {
             sessions.remove(id);
+            if (workdir != null) workdir.forget(id);
             log.warn("worker {} cannot start session {} of workflow {}: {}", workerId, id, m.getWorkflowId(), e.getMessage());
             reply.accept(started(id, false, 0, "cannot start agent '" + m.getProfile().getName() + "' on worker " + workerId + ": " + e.getMessage()));
         }
@@ -155,7 +172,13 @@ final class AssignedAgents {
     private void query(Assigned a, RunTask m) {
         AgentResult r;
         try {
+            if (workdir != null) workdir.refresh(m.getSessionId(), a.start.getCorrelationId(), m.getTreesMap());
             r = a.session.query(m.getTaskId(), m.getQuery());
+            if (workdir != null && r.outcome() != AgentResult.Outcome.STOPPED) {
+                String notSent = workdir.push(m.getSessionId(), m.getTaskId(), a.start.getCorrelationId());
+                // The server does not have what the agent did: the task cannot count as done.
+                if (notSent != null) r = new AgentResult(AgentResult.Outcome.FAILED, r.exitCode(), r.output(), r.stderrTail(), r.duration(), notSent);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             r = new AgentResult(AgentResult.Outcome.STOPPED, -1, "", "", Duration.ZERO, "worker " + workerId + " is shutting down");
@@ -184,6 +207,7 @@ final class AssignedAgents {
                 AgentSession s = a.session;
                 if (s != null) s.stop();
                 sessions.remove(id);
+                if (workdir != null) workdir.forget(id);
                 log.info("worker {} stopped session {} ({})", workerId, id, m.getReason());
             }
             reply.accept(stopAck(id));

@@ -11,6 +11,10 @@ import dev.baton.grpc.v1.ServerMessage;
 import dev.baton.grpc.v1.WorkerControlGrpc;
 import dev.baton.grpc.v1.WorkerMessage;
 import dev.baton.worker.logs.AgentLogSink;
+import dev.baton.git.GitCli;
+import dev.baton.git.WorktreeTransfer;
+import dev.baton.grpc.v1.WorkspaceTransferGrpc;
+import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -42,6 +46,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
     /** How long to wait for Registered after opening the stream before giving the attempt up. */
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(30);
+    /** For fetches and pushes in the own workdir: a large repository's first bundle may take a while. */
+    private static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);
 
     private final WorkerSettings settings;
     private final ManagedChannel channel;
@@ -68,9 +74,23 @@ public final class WorkerRuntime implements AutoCloseable {
         WorkerControlGrpc.WorkerControlStub s = WorkerControlGrpc.newStub(
                 ClientInterceptors.intercept(channel, new CorrelationIdClientInterceptor(() -> connectionId)));
         this.stub = settings.token() == null || settings.token().isBlank() ? s : s.withCallCredentials(GrpcAuth.bearer(settings.token()));
-        this.agents = new AssignedAgents(launcher, sink, settings.workerId(), settings.capacity(), this::send, meters);
+        this.agents = new AssignedAgents(launcher, sink, settings.workerId(), settings.capacity(), this::send, meters, ownWorkdir(settings, channel, meters));
         this.reconnects = Counter.builder("worker.reconnects").description("Control stream connections opened after the first").register(meters);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-heartbeat").factory());
+    }
+
+    /** The worker's own copies of the repositories, fetched and pushed over the same channel; null without {@code --workdir}. */
+    private OwnWorkdir ownWorkdir(WorkerSettings settings, ManagedChannel channel, MeterRegistry meters) {
+        if (settings.workdir() == null) return null;
+        Channel c = ClientInterceptors.intercept(channel, new CorrelationIdClientInterceptor(() -> connectionId));
+        var blocking = WorkspaceTransferGrpc.newBlockingStub(c);
+        var async = WorkspaceTransferGrpc.newStub(c);
+        if (settings.token() != null && !settings.token().isBlank()) {
+            blocking = blocking.withCallCredentials(GrpcAuth.bearer(settings.token()));
+            async = async.withCallCredentials(GrpcAuth.bearer(settings.token()));
+        }
+        return new OwnWorkdir(settings.workdir(), new WorktreeTransfer(new GitCli(GIT_TIMEOUT)),
+                new WorkspaceTransferClient(blocking, async, settings.maxBackoff()), meters);
     }
 
     /** A runtime connected over the network (TLS when the settings name a certificate). */
@@ -148,7 +168,8 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private Register register() {
         return Register.newBuilder().setWorkerId(settings.workerId()).putAllLabels(settings.labels()).setCapacity(settings.capacity())
-                .setVersion(version()).putAllMetadata(settings.metadata()).addAllRunningSessions(agents.running()).build();
+                .setVersion(version()).putAllMetadata(settings.metadata()).addAllRunningSessions(agents.running())
+                .setOwnWorkdir(settings.workdir() != null).build();
     }
 
     private void onRegistered(ControlConnection c, Registered r) {

@@ -20,9 +20,11 @@ import java.util.function.UnaryOperator;
  * @param tlsCert    PEM certificate to trust for TLS; null means plaintext
  * @param metadata   pod_name, namespace, node: copied onto every log entry
  * @param maxBackoff longest wait between two reconnect attempts
+ * @param workdir    where the worker keeps its own copies of the repositories (fetched from the server, changes
+ *                   pushed back); null when it sees the server's data folder at the same path (a shared volume)
  */
 public record WorkerSettings(String server, String token, String workerId, Map<String, String> labels, int capacity,
-                             Path tlsCert, Map<String, String> metadata, Duration maxBackoff) {
+                             Path tlsCert, Map<String, String> metadata, Duration maxBackoff, Path workdir) {
 
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -36,15 +38,19 @@ public record WorkerSettings(String server, String token, String workerId, Map<S
     }
 
     public WorkerSettings(String server, String token, String workerId, Map<String, String> labels, int capacity, Path tlsCert) {
-        this(server, token, workerId, labels, capacity, tlsCert, Map.of(), DEFAULT_MAX_BACKOFF);
+        this(server, token, workerId, labels, capacity, tlsCert, Map.of(), DEFAULT_MAX_BACKOFF, null);
     }
 
     public WorkerSettings withMetadata(Map<String, String> more) {
-        return new WorkerSettings(server, token, workerId, labels, capacity, tlsCert, more, maxBackoff);
+        return new WorkerSettings(server, token, workerId, labels, capacity, tlsCert, more, maxBackoff, workdir);
     }
 
     public WorkerSettings withMaxBackoff(Duration max) {
-        return new WorkerSettings(server, token, workerId, labels, capacity, tlsCert, metadata, max);
+        return new WorkerSettings(server, token, workerId, labels, capacity, tlsCert, metadata, max, workdir);
+    }
+
+    public WorkerSettings withWorkdir(Path dir) {
+        return new WorkerSettings(server, token, workerId, labels, capacity, tlsCert, metadata, maxBackoff, dir == null ? null : dir.toAbsolutePath().normalize());
     }
 
     /** Host name + pid: unique per running worker process on a network. */
@@ -92,6 +98,6 @@ public record WorkerSettings(String server, String token, String workerId, Map<S
     @Override
     public String toString() {
         return "WorkerSettings[server=" + server + ", workerId=" + workerId + ", labels=" + labels + ", capacity=" + capacity
-                + ", tls=" + (tlsCert != null) + ", token=" + (token == null ? "none" : "***") + "]";
+                + ", tls=" + (tlsCert != null) + (workdir != null ? ", workdir=" + workdir : "") + ", token=" + (token == null ? "none" : "***") + "]";
     }
 }
