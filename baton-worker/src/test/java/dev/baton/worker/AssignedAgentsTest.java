@@ -70,8 +70,9 @@ class AssignedAgentsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> replies.size() == 1);
         assertThat(replies.getFirst().getAgentStarted().getOk()).isFalse();
         assertThat(replies.getFirst().getAgentStarted().getError())
-                .isEqualTo("cannot start agent 'sleeper' on worker w-test: its workspace " + elsewhere + " is not on this machine: a worker"
-                        + " needs the server's data folder mounted at the same path (a shared volume, see README \"Workers and live logs\")");
+                .isEqualTo("cannot start agent 'sleeper' on worker w-test: its workspace " + elsewhere + " is not on this machine: run the worker"
+                        + " with --workdir DIR (it then fetches the repositories), or mount the server's data folder at the same path"
+                        + " (see README \"Workers and live logs\")");
         assertThat(a.freeSlots()).as("the slot is free again").isEqualTo(1);
     }
 
