@@ -155,25 +155,7 @@ class WorkerProcessIT {
     @Test
     void aRemoteWorkersAgentGetsTheMergedMcpConfigWithItsSecretNeverShown() throws Exception {
         String docsToken = "it-docs-token-" + "9f8e7d6c5b4a3f2e1d0c";
-        HttpServer mcp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        mcp.createContext("/mcp", exchange -> { // answers MCP's initialize, as a streamable HTTP server does
-            exchange.getRequestBody().readAllBytes();
-            byte[] answer = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"serverInfo\":{\"name\":\"it-docs\",\"version\":\"1\"}}}"
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        mcp.start();
-        started.add(() -> mcp.stop(0));
-        Path servers = Files.writeString(tmp.resolve("mcp-servers.yaml"), """
-                servers:
-                  docs:
-                    url: "http://127.0.0.1:%d/mcp"
-                    headers: {Authorization: "Bearer ${IT_DOCS_TOKEN}"}
-                    global: true
-                """.formatted(mcp.getAddress().getPort()));
+        Path servers = mcpServers(docsToken);
         Path data = tmp.resolve("data");
         It.initRepository(data.resolve("git/app"), "README.md", "app\n");
         int grpcPort = It.freePort();
@@ -200,6 +182,71 @@ class WorkerProcessIT {
         assertThat(String.join("\n", messages)).doesNotContain(docsToken);
         assertThat(worker.output()).doesNotContain(docsToken);
         assertThat(server.logText()).doesNotContain(docsToken);
+    }
+
+    @Test
+    void aWorkerWithItsOwnWorkdirRunsAgentsInItsCopiesAndPushesTheirChangesIntoTheServersCheckpoints() throws Exception {
+        String docsToken = "it-docs-token-" + "own-workdir-0a1b2c3d4e";
+        Path servers = mcpServers(docsToken);
+        Path data = tmp.resolve("data");
+        It.initRepository(data.resolve("git/app"), "README.md", "app\n");
+        int grpcPort = It.freePort();
+        ServerProcess server = ServerProcess.start(data, tmp.resolve("server.log"), Map.of("GRPC_PORT", Integer.toString(grpcPort),
+                "BATON_WORKER_TOKENS", WORKER_ID + "=" + TOKEN, "BATON_DISPATCH", "remote",
+                "BATON_MCP_SERVERS", servers.toString(), "IT_DOCS_TOKEN", docsToken));
+        started.add(server);
+        server.awaitReady();
+        // The worker's machine: a folder of its own, nowhere under the server's data folder.
+        Path workdir = tmp.resolve("worker-machine/workdir");
+        BatonWorker worker = BatonWorker.start(tmp, WORKER_ID, TOKEN, grpcPort, "--workdir", workdir.toString());
+        started.add(worker);
+        It.await("worker " + WORKER_ID + " registered (worker log " + worker.log + ")", It.TIMEOUT,
+                () -> worker.checkRunning(connectedWorkers(server)), n -> n == 1);
+
+        runsTheWorkflowToTheEnd(server, worker, data, SPEC.replace("agent: scripted", "agent: scripted-mcp")
+                .replace("echo second line", "env BATON_WORKSPACE\n      echo second line"));
+
+        // remote.txt (checked above in the server's worktree) was written in the worker's copy and pushed.
+        assertThat(workdir.resolve(WORKFLOW_ID).resolve("repos/app/remote.txt")).hasContent("written remotely");
+        Path worktree = data.resolve("worktrees").resolve(WORKFLOW_ID).resolve("app");
+        assertThat(It.git(worktree, "show", "HEAD:remote.txt").strip()).as("the work's checkpoint commit").isEqualTo("written remotely");
+        JsonNode lines = It.await("the agent's lines in GET /logs", It.TIMEOUT,
+                () -> server.get("/api/v1/workflows/" + WORKFLOW_ID + "/logs?limit=1000").path("lines"),
+                l -> l.valueStream().anyMatch(line -> line.path("message").asString().equals("second line")));
+        List<String> messages = lines.valueStream().map(l -> l.path("message").asString()).toList();
+        String localWorkspaces = workdir.resolve(WORKFLOW_ID).resolve("workspaces").toString();
+        assertThat(messages).as("the agent ran in the worker's workspace").anySatisfy(m -> assertThat(m).startsWith("BATON_WORKSPACE=" + localWorkspaces));
+        assertThat(messages).as("its MCP config was written there, owner-only").contains("mcp-config-mode 600")
+                .anySatisfy(m -> assertThat(m).startsWith("mcp-config-env " + localWorkspaces).endsWith(".baton-mcp.json"));
+        assertThat(String.join("\n", messages)).doesNotContain(docsToken).doesNotContain(data.resolve("workflows").toString());
+        assertThat(worker.output()).doesNotContain(docsToken).doesNotContain(TOKEN).contains("own workdir " + workdir);
+        assertThat(server.logText()).doesNotContain(docsToken).contains("applied the changes of task t1 in repository app from a worker");
+        try (Stream<Path> left = Files.list(workdir.resolve(WORKFLOW_ID).resolve("workspaces"))) {
+            assertThat(left).as("the session's workspace (with the MCP file) is gone with the session").isEmpty();
+        }
+    }
+
+    /** A streamable-HTTP MCP server answering initialize, and the BATON_MCP_SERVERS file naming it with a bearer header. */
+    private Path mcpServers(String docsToken) throws IOException {
+        HttpServer mcp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        mcp.createContext("/mcp", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] answer = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"serverInfo\":{\"name\":\"it-docs\",\"version\":\"1\"}}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        mcp.start();
+        started.add(() -> mcp.stop(0));
+        return Files.writeString(tmp.resolve("mcp-servers.yaml"), """
+                servers:
+                  docs:
+                    url: "http://127.0.0.1:%d/mcp"
+                    headers: {Authorization: "Bearer ${IT_DOCS_TOKEN}"}
+                    global: true
+                """.formatted(mcp.getAddress().getPort()));
     }
 
     private static void runsTheWorkflowToTheEnd(ServerProcess server, BatonWorker worker, Path data) throws IOException {
