@@ -69,6 +69,11 @@ class DeploymentManifestsTest {
         // Workers dial the Service's gRPC port.
         List<String> args = ((List<?>) get(container("baton-worker"), "args")).stream().map(String::valueOf).toList();
         assertThat(args).contains("worker", "baton-server.baton.svc:" + grpc);
+        // ...and keep their own copies of the repositories, so no volume is shared with the server.
+        String workdir = args.get(args.indexOf("--workdir") + 1);
+        List<?> mounts = (List<?>) get(container("baton-worker"), "volumeMounts");
+        assertThat(mounts).anySatisfy(m -> assertThat(((Map<?, ?>) m).get("mountPath")).isEqualTo(workdir));
+        assertThat(String.valueOf(get(resource("Deployment", "baton-worker"), "spec.template.spec.volumes"))).doesNotContain("persistentVolumeClaim");
     }
 
     @Test
