@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +37,10 @@ final class OwnWorkdir {
     private static final Logger log = LoggerFactory.getLogger(OwnWorkdir.class);
     static final String MCP_FILE = ".baton-mcp.json";
     static final String REPORTS_DIR_ENV = "BATON_REPORTS_DIR";
+    /** A workflow folder untouched this long (its workflow long finished) is removed when the next session starts. */
+    static final Duration KEEP_UNUSED = Duration.ofDays(7);
+    /** Touched at every start and push of one of the workflow's sessions. */
+    static final String LAST_USED = ".last-used";
 
     private final Path root;
     private final WorktreeTransfer git;
@@ -46,6 +52,7 @@ final class OwnWorkdir {
     private final Map<Path, Object> locks = new ConcurrentHashMap<>();
     private final Counter fetches;
     private final Counter pushes;
+    private final Counter removed;
 
     /** A session's workspace here and the copies it works on. */
     private record Session(String workflowId, Path workspace, Map<String, Path> copies) {
@@ -61,6 +68,7 @@ final class OwnWorkdir {
         this.server = server;
         this.fetches = Counter.builder("worker.workspace.fetches").description("Repositories fetched from the server into the worker's own workdir").register(meters);
         this.pushes = Counter.builder("worker.workspace.pushes").description("Task changes pushed from the worker's own workdir to the server").register(meters);
+        this.removed = Counter.builder("worker.workspace.removed").description("Workflow folders removed from the own workdir after a week unused").register(meters);
     }
 
     /**
@@ -88,6 +96,8 @@ final class OwnWorkdir {
             throw new UncheckedIOException("cannot build workspace " + workspace + ": " + e.getMessage(), e);
         }
         sessions.put(sessionId, new Session(wf, workspace, copies));
+        touch(wfDir);
+        removeUnused(Instant.now());
         return new Prepared(workspace, localEnv(m, workspace));
     }
 
@@ -146,6 +156,7 @@ final class OwnWorkdir {
                                 .setBaseTree(base).setResultTree(after).build(), diff);
                         baseTrees.put(copy, after);
                         pushes.increment();
+                        touch(root.resolve(s.workflowId()));
                         log.atInfo().addKeyValue("correlationId", correlationId)
                                 .log("pushed the changes of task {} in {}: {} file(s), {} bytes", taskId, c.getKey(), files, bytes);
                     } finally {
@@ -217,12 +228,61 @@ final class OwnWorkdir {
     }
 
     private static void deleteScratch(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) Files.deleteIfExists(f);
-            Files.deleteIfExists(dir);
+        try {
+            deleteTree(dir);
         } catch (IOException e) {
             log.debug("cannot remove {}: {}", dir, e.toString());
         }
+    }
+
+    /**
+     * Removes the folders of workflows no session here has used for {@link #KEEP_UNUSED}: the copies of finished
+     * workflows would otherwise pile up. A folder in use by a session is never removed.
+     */
+    void removeUnused(Instant now) {
+        java.util.Set<String> inUse = new java.util.HashSet<>();
+        sessions.values().forEach(s -> inUse.add(s.workflowId()));
+        try (var dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                String wf = dir.getFileName().toString();
+                Path marker = dir.resolve(LAST_USED);
+                if (inUse.contains(wf) || !Files.exists(marker)) continue;
+                if (Files.getLastModifiedTime(marker).toInstant().plus(KEEP_UNUSED).isAfter(now)) continue;
+                baseTrees.keySet().removeIf(copy -> copy.startsWith(dir));
+                deleteTree(dir);
+                removed.increment();
+                log.info("removed the copies of workflow {} in {}: unused for more than {} days", wf, dir, KEEP_UNUSED.toDays());
+            }
+        } catch (IOException e) {
+            log.warn("cannot look for unused copies in {}: {}", root, e.toString());
+        }
+    }
+
+    private static void touch(Path wfDir) {
+        try {
+            Path marker = wfDir.resolve(LAST_USED);
+            if (Files.exists(marker)) Files.setLastModifiedTime(marker, java.nio.file.attribute.FileTime.from(Instant.now()));
+            else Files.createFile(marker);
+        } catch (IOException e) {
+            log.debug("cannot mark {} as used: {}", wfDir, e.toString());
+        }
+    }
+
+    /** Deletes a folder tree without following links (a workspace links to the copies). */
+    private static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     private Object lockOf(Path copy) {
