@@ -1,7 +1,7 @@
 package dev.baton.dispatch;
 
 import com.google.protobuf.ByteString;
-import dev.baton.engine.FileTrees;
+import dev.baton.shared.FileTrees;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 

@@ -43,6 +43,8 @@ final class RemoteAgentSession implements AgentSession {
     private final WorkspaceOffer workspaces;
     /** "task/repository" of the changes an own-workdir worker pushed and the server applied: a repeat is not applied twice. */
     private final Set<String> pushed = ConcurrentHashMap.newKeySet();
+    /** Worktree → its main repository (whose lock a push takes), asked of git once. */
+    private final java.util.Map<java.nio.file.Path, java.nio.file.Path> repositories = new ConcurrentHashMap<>();
     private final ReentrantLock queries = new ReentrantLock();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CompletableFuture<Void> stopDone = new CompletableFuture<>();
@@ -126,6 +128,10 @@ final class RemoteAgentSession implements AgentSession {
 
     void markPushed(String taskId, String repository) {
         pushed.add(taskId + "/" + repository);
+    }
+
+    java.nio.file.Path repositoryOf(java.nio.file.Path worktree, java.util.function.Function<java.nio.file.Path, java.nio.file.Path> ask) {
+        return repositories.computeIfAbsent(worktree, ask);
     }
 
     /**

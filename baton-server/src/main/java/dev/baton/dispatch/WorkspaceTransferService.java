@@ -64,7 +64,7 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
             scratch = scratch("fetch-");
             Path bundle = scratch.resolve("branch.bundle");
             Path patch = scratch.resolve("staged.diff");
-            WorktreeTransfer.State state = git.withRepositoryLock(transfer.repositoryOf(worktree), () -> {
+            WorktreeTransfer.State state = git.withRepositoryLock(repositoryOf(session, worktree), () -> {
                 WorktreeTransfer.State s = transfer.state(worktree);
                 if (!transfer.bundle(worktree, s, request.getHaveCommit(), bundle)) deleteQuietly(bundle);
                 transfer.stagedChanges(worktree, patch);
@@ -188,7 +188,7 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
                     count("push", "repeat");
                     return PushResult.getDefaultInstance();
                 }
-                WorktreeTransfer.Applied applied = git.withRepositoryLock(transfer.repositoryOf(worktree), () -> transfer.apply(worktree, scratch.resolve("task.diff")));
+                WorktreeTransfer.Applied applied = git.withRepositoryLock(repositoryOf(session, worktree), () -> transfer.apply(worktree, scratch.resolve("task.diff")));
                 if (!applied.ok()) {
                     log.atWarn().addKeyValue("correlationId", session.correlationId()).addKeyValue("workflowId", session.workflowId())
                             .log("changes of task {} in repository {} from a worker were not applied: {}", task, repo, applied.refused());
@@ -235,6 +235,11 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
     private static Path worktreeOf(RemoteAgentSession session, String repository) {
         return session.worktree(repository).orElseThrow(() -> Status.NOT_FOUND
                 .withDescription("session " + session.id() + " has no repository '" + repository + "'").asRuntimeException());
+    }
+
+    /** A worktree's main repository never changes: asked of git once per session (a process per push would add up). */
+    private Path repositoryOf(RemoteAgentSession session, Path worktree) {
+        return session.repositoryOf(worktree, transfer::repositoryOf);
     }
 
     private Path scratch(String prefix) throws IOException {

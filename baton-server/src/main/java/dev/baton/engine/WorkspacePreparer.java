@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.git.GitCli;
 import dev.baton.shared.BatonException;
+import dev.baton.shared.FileTrees;
 import dev.baton.workflow.RepositoryRef;
 import dev.baton.workflow.Work;
 import dev.baton.workflow.Workflow;

@@ -5,6 +5,7 @@ import dev.baton.git.WorktreeTransfer;
 import dev.baton.grpc.v1.PushHeader;
 import dev.baton.grpc.v1.RepositoryState;
 import dev.baton.grpc.v1.StartAgent;
+import dev.baton.shared.FileTrees;
 import dev.baton.shared.Ids;
 import dev.baton.shared.OwnerOnlyFile;
 import io.micrometer.core.instrument.Counter;
@@ -229,8 +230,8 @@ final class OwnWorkdir {
 
     private static void deleteScratch(Path dir) {
         try {
-            deleteTree(dir);
-        } catch (IOException e) {
+            FileTrees.deleteRecursively(dir);
+        } catch (UncheckedIOException e) {
             log.debug("cannot remove {}: {}", dir, e.toString());
         }
     }
@@ -249,11 +250,11 @@ final class OwnWorkdir {
                 if (inUse.contains(wf) || !Files.exists(marker)) continue;
                 if (Files.getLastModifiedTime(marker).toInstant().plus(KEEP_UNUSED).isAfter(now)) continue;
                 baseTrees.keySet().removeIf(copy -> copy.startsWith(dir));
-                deleteTree(dir);
+                FileTrees.deleteRecursively(dir);
                 removed.increment();
                 log.info("removed the copies of workflow {} in {}: unused for more than {} days", wf, dir, KEEP_UNUSED.toDays());
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             log.warn("cannot look for unused copies in {}: {}", root, e.toString());
         }
     }
@@ -266,23 +267,6 @@ final class OwnWorkdir {
         } catch (IOException e) {
             log.debug("cannot mark {} as used: {}", wfDir, e.toString());
         }
-    }
-
-    /** Deletes a folder tree without following links (a workspace links to the copies). */
-    private static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private Object lockOf(Path copy) {

@@ -1,6 +1,6 @@
 package dev.baton.cli.bench;
 
-import dev.baton.engine.FileTrees;
+import dev.baton.shared.FileTrees;
 import dev.baton.cli.CliEnvironment;
 import dev.baton.cli.CliException;
 import dev.baton.cli.ExitCodes;
@@ -49,7 +49,11 @@ import java.util.concurrent.Callable;
                 "          into the durable log store, write → live stream latency at",
                 "          10,000 lines/s, the same with one unary call per line (baseline),",
                 "          and a real worker's RSS while 1 GiB of backlog spills to disk.",
-                "          Loopback, in this JVM plus one worker process. A few minutes."},
+                "          Loopback, in this JVM plus one worker process. A few minutes.",
+                "  workdir a worker with its own workdir (--workdir) against one that sees the",
+                "          server's data folder: agent start (first fetch of the repository, then",
+                "          of one new commit) and time per task (each task's change pushed).",
+                "          Loopback, in this JVM. About a minute."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./baton bench engine",
@@ -58,9 +62,10 @@ import java.util.concurrent.Callable;
                 "  ./baton bench ping",
                 "  ./baton bench ping --paths DIRECT,BASELINE --buses NATS --writes 2000",
                 "  ./baton bench logs",
-                "  ./baton bench logs --log-parts THROUGHPUT,BASELINE --log-lines 200000"})
+                "  ./baton bench logs --log-parts THROUGHPUT,BASELINE --log-lines 200000",
+                "  ./baton bench workdir --workdir-tasks 100 --repo-files 5000"})
 public class BenchCommand implements Callable<Integer> {
-    static final List<String> NAMES = List.of("engine", "ping", "logs");
+    static final List<String> NAMES = List.of("engine", "ping", "logs", "workdir");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /** The parts of {@code bench engine}. */
@@ -71,7 +76,7 @@ public class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The benchmark to run: engine, ping or logs.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The benchmark to run: engine, ping, logs or workdir.")
     String name;
 
     @Option(names = "--parts", split = ",", paramLabel = "PART",
@@ -108,6 +113,15 @@ public class BenchCommand implements Callable<Integer> {
     @Mixin
     LogsBenchOptions logs = new LogsBenchOptions();
 
+    @Option(names = "--workdir-tasks", defaultValue = "200", paramLabel = "N", description = "workdir: tasks per worker (default ${DEFAULT-VALUE}).")
+    int workdirTasks;
+
+    @Option(names = "--repo-files", defaultValue = "2000", paramLabel = "N", description = "workdir: files in the repository (default ${DEFAULT-VALUE}).")
+    int repoFiles;
+
+    @Option(names = "--file-bytes", defaultValue = "4096", paramLabel = "BYTES", description = "workdir: bytes per file, random (default ${DEFAULT-VALUE}).")
+    int fileBytes;
+
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Where the JSON and the log go (default: BATON_HOME/bench/out).")
     Path outDir;
 
@@ -127,6 +141,14 @@ public class BenchCommand implements Callable<Integer> {
             Path root = projectRoot();
             return new LogsBench(config, root, outDir(root), LocalDateTime.now(environment.clock()).format(STAMP), keepData,
                     spec.commandLine().getOut()).run();
+        }
+        if (name.equals("workdir")) {
+            requirePositive("--workdir-tasks", workdirTasks);
+            requirePositive("--repo-files", repoFiles);
+            requirePositive("--file-bytes", fileBytes);
+            Path root = projectRoot();
+            return new WorkdirBench(new WorkdirBench.Config(workdirTasks, repoFiles, fileBytes), outDir(root),
+                    LocalDateTime.now(environment.clock()).format(STAMP), keepData, spec.commandLine().getOut()).run();
         }
         if (name.equals("ping")) {
             PingPhase.Config config = ping.validated(this::usage);

@@ -1,7 +1,7 @@
 package dev.baton.cli.bench;
 
 import dev.baton.cli.ExitCodes;
-import dev.baton.engine.FileTrees;
+import dev.baton.shared.FileTrees;
 import io.grpc.ManagedChannel;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,7 +1,7 @@
 package dev.baton.cli.bench;
 
 import dev.baton.cli.ExitCodes;
-import dev.baton.engine.FileTrees;
+import dev.baton.shared.FileTrees;
 import dev.baton.ping.nats.NatsServerProcess;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,4 +1,4 @@
-package dev.baton.engine;
+package dev.baton.shared;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
