@@ -165,9 +165,10 @@ public final class LogsCommand implements Callable<Integer> {
     static String format(LogLineView l) {
         String task = l.taskId() == null || l.taskId().isEmpty() ? "-" : l.taskId();
         String source = l.source() == null ? "-" : l.source().toLowerCase(java.util.Locale.ROOT);
-        String message = l.gap() != null
-                ? "[" + l.gap().droppedLines() + " lines (" + l.gap().droppedBytes() + " bytes) dropped by worker " + l.workerId() + "]"
-                : l.message() + (l.partial() ? " …" : "");
+        String message;
+        if (l.gap() == null) message = l.message() + (l.partial() ? " …" : "");
+        else if (l.message() != null && !l.message().isEmpty()) message = "[" + l.message() + "]"; // the server's record of a hole says it all
+        else message = "[" + l.gap().droppedLines() + " lines (" + l.gap().droppedBytes() + " bytes) dropped by worker " + l.workerId() + "]";
         return (l.timestamp() == null ? "-" : TIME.format(l.timestamp())) + " " + task + " " + source + " " + l.level() + " " + message;
     }
 }

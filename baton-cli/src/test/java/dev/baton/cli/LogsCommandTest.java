@@ -156,4 +156,16 @@ class LogsCommandTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(r.err()).contains("not found");
     }
+
+    @Test
+    void gapRecordsShowWhatWasLost() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-01T10:00:00.123Z");
+        var dropped = new dev.baton.cli.client.LogLineView(4, t, "w1", "", "wf-1", "WARN", "WORKER", "", Map.of(), false,
+                new dev.baton.cli.client.LogLineView.Gap(7, 700));
+        assertThat(LogsCommand.format(dropped)).endsWith("WARN [7 lines (700 bytes) dropped by worker w1]");
+        String lost = "60 lines (sequences 101..160 of stream s) of worker w1 never arrived: the worker lost them before sending (it was killed or crashed)";
+        var hole = new dev.baton.cli.client.LogLineView(5, t, "w1", "", "wf-1", "WARN", "WORKER", lost, Map.of(), false,
+                new dev.baton.cli.client.LogLineView.Gap(60, 0));
+        assertThat(LogsCommand.format(hole)).endsWith("WARN [" + lost + "]");
+    }
 }

@@ -26,6 +26,8 @@ final class LogWriter implements Runnable {
     static final class StreamState {
         volatile long durable;
         long pending;
+        /** Writer: the workflow of the stream's last stored line in this run (null: none yet), where a hole is recorded. */
+        String lastWorkflow;
 
         StreamState(long stored) {
             durable = stored;
@@ -97,6 +99,8 @@ final class LogWriter implements Runnable {
         long appended = 0;
         long bytes = 0;
         long duplicates = 0;
+        long holes = 0;
+        long holeLines = 0;
         try {
             if (failure != null) throw new IOException("the log store stopped after an earlier write failure: " + failure.getMessage(), failure);
             for (AppendQueue.Pending p : group) {
@@ -114,26 +118,25 @@ final class LogWriter implements Runnable {
                         continue;
                     }
                     String wf = line.workflowId();
+                    if (line.sequence() != st.pending + 1) {
+                        NewLine hole = SequenceHole.before(worker, stream, st.pending, line, st.lastWorkflow == null ? wf : st.lastWorkflow);
+                        if (hole != null) {
+                            WorkflowLog holeLog = logFor(keyOf(hole.workflowId(), worker));
+                            bytes += append(holeLog, worker, stream, hole);
+                            appended++;
+                            holes++;
+                            holeLines += hole.droppedLines();
+                            log.warn("{} (recorded as a gap in log {})", hole.message(), holeLog.key);
+                        }
+                    }
                     if (wf != cachedWorkflow && !wf.equals(cachedWorkflow)) {
                         wl = logFor(keyOf(wf, worker));
                         cachedWorkflow = wf;
                     }
-                    if (!wl.dirty) {
-                        wl.ensureWritable();
-                        wl.dirty = true;
-                        wl.encoder.reset();
-                        dirty.add(wl);
-                    }
-                    if (wl.beforeRecord(settings.segmentBytes())) wl.encoder.reset();
-                    long start = wl.position();
-                    long offset = wl.nextOffset;
-                    bytes += wl.encoder.encode(offset, worker, stream, line);
-                    wl.afterRecord(offset, start, line.timestampNanos());
-                    if (wl.hasSubscribers) wl.live.add(lineOf(offset, worker, line));
-                    wl.nextOffset = offset + 1;
+                    bytes += append(wl, worker, stream, line);
                     st.pending = line.sequence();
+                    st.lastWorkflow = wf;
                     appended++;
-                    if (wl.encoder.size() > WRITE_OUT_BYTES) wl.writeOut();
                 }
             }
             for (WorkflowLog wl : dirty) wl.writeOut();
@@ -143,6 +146,7 @@ final class LogWriter implements Runnable {
             for (WorkflowLog wl : dirty) wl.publish();
             for (StreamState st : touched) st.durable = st.pending;
             metrics.stored(appended, bytes, duplicates);
+            metrics.holes(holes, holeLines);
             checkpointDue |= appended > 0;
             if (checkpointDue) checkpoint(false);
             for (AppendQueue.Pending p : group) {
@@ -168,6 +172,25 @@ final class LogWriter implements Runnable {
             touched.clear();
             queue.release(released);
         }
+    }
+
+    /** Encodes one record at the end of {@code wl} (made writable and part of the group on its first record); returns its bytes. */
+    private int append(WorkflowLog wl, String worker, String stream, NewLine line) throws IOException {
+        if (!wl.dirty) {
+            wl.ensureWritable();
+            wl.dirty = true;
+            wl.encoder.reset();
+            dirty.add(wl);
+        }
+        if (wl.beforeRecord(settings.segmentBytes())) wl.encoder.reset();
+        long start = wl.position();
+        long offset = wl.nextOffset;
+        int bytes = wl.encoder.encode(offset, worker, stream, line);
+        wl.afterRecord(offset, start, line.timestampNanos());
+        if (wl.hasSubscribers) wl.live.add(lineOf(offset, worker, line));
+        wl.nextOffset = offset + 1;
+        if (wl.encoder.size() > WRITE_OUT_BYTES) wl.writeOut();
+        return bytes;
     }
 
     private static LogLine lineOf(long offset, String worker, NewLine l) {

@@ -49,13 +49,14 @@ class LogIngestServiceTest {
     @TempDir
     Path dir;
     LogStore store;
+    final SimpleMeterRegistry storeMeters = new SimpleMeterRegistry();
     LogIngestService service;
     Server server;
     ManagedChannel channel;
 
     @BeforeEach
     void start() throws Exception {
-        store = LogStore.open(dir, LogStoreSettings.defaults(), Clock.systemUTC(), new SimpleMeterRegistry());
+        store = LogStore.open(dir, LogStoreSettings.defaults(), Clock.systemUTC(), storeMeters);
         service = new LogIngestService(store, Clock.systemUTC(), new SimpleMeterRegistry());
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(ServerInterceptors.intercept(service, new TokenAuthInterceptor(WorkerTokens.single("w1", TOKEN))))
@@ -162,6 +163,47 @@ class LogIngestServiceTest {
         List<LogLine> lines = stored("wf-a");
         assertThat(lines).extracting(LogLine::message).doesNotHaveDuplicates().hasSize(800);
         assertThat(service.activeStreams()).isZero();
+    }
+
+    @Test
+    void linesAWorkerLostBeforeSendingBecomeOneGapRecordAndANormalResumeRecordsNone() {
+        Call before = open(TOKEN, "w1", "spool-1");
+        before.requests.onNext(entries("wf-a", 1, 100));
+        await().until(() -> before.lastAck() == 100);
+        before.requests.onCompleted();
+        before.end.join();
+
+        // The worker was killed with 101..160 only in its memory; restarted, it numbers on from 161.
+        Call restarted = open(TOKEN, "w1", "spool-1");
+        await().until(() -> restarted.acks.equals(List.of(100L)));
+        restarted.requests.onNext(entries("wf-a", 161, 200));
+        await().until(() -> restarted.lastAck() == 200);
+        restarted.requests.onCompleted();
+        restarted.end.join();
+
+        List<LogLine> lines = stored("wf-a");
+        assertThat(lines).hasSize(141).filteredOn(l -> l.gap() != null).singleElement().satisfies(gap -> {
+            assertThat(gap.gap()).isEqualTo(new LogLine.Gap(60, 0));
+            assertThat(gap.workerId()).isEqualTo("w1");
+            assertThat(gap.metadata()).containsEntry("gap_origin", "server").containsEntry("gap_first_sequence", "101")
+                    .containsEntry("gap_last_sequence", "160");
+            assertThat(gap.message()).contains("sequences 101..160 of stream spool-1", "worker w1");
+        });
+        assertThat(lines.get(99).message()).isEqualTo("line 100");
+        assertThat(lines.get(100).gap()).as("in order: right after the last line before the hole").isNotNull();
+        assertThat(lines.get(101).message()).isEqualTo("line 161");
+
+        // A reconnect resends from the acknowledged mark and beyond, some of it already stored: no gap.
+        Call resumed = open(TOKEN, "w1", "spool-1");
+        await().until(() -> resumed.acks.equals(List.of(200L)));
+        resumed.requests.onNext(entries("wf-a", 151, 250));
+        await().until(() -> resumed.lastAck() == 250);
+        resumed.requests.onCompleted();
+        resumed.end.join();
+
+        assertThat(stored("wf-a")).hasSize(191).filteredOn(l -> l.gap() != null).hasSize(1);
+        assertThat(storeMeters.get("log.store.gap.lines").tag("origin", "server").counter().count()).isEqualTo(60);
+        assertThat(storeMeters.get("log.store.gap.records").tag("origin", "server").counter().count()).isEqualTo(1);
     }
 
     @Test

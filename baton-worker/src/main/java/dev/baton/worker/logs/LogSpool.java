@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The worker's log spool: every agent line gets its stream sequence and timestamp here, then waits in a
@@ -25,7 +26,8 @@ import java.util.List;
  *
  * <p>Survives a restart: the stream id and the spill files stay in the directory, and {@link #close()} moves
  * what is in memory to disk, so a worker restarted on the same directory resends everything not acknowledged.
- * A crash loses only the entries that were in memory (at most the memory cap).
+ * A crash loses only the entries that were in memory (at most the memory cap); after a kill the numbering goes
+ * on right after the last line numbered ({@link NumberingMark}), so the server sees exactly which are missing.
  *
  * <p>{@link #line} appends to memory or to the current spill file (buffered) under the spool's lock and
  * never waits for the network.
@@ -45,6 +47,9 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
     private final Clock clock;
     private final String streamId;
     private final SpoolMetrics metrics;
+    private final NumberingMark mark;
+    /** The earlier run on this directory was killed (its numbering mark is behind its reservation). */
+    private boolean uncleanStop;
 
     private final List<SpoolSegment> segments = new ArrayList<>();
     private final EntryRing memory = new EntryRing();
@@ -72,6 +77,22 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
         this.streamId = dir.streamId();
         restore();
         this.metrics = new SpoolMetrics(meters, this);
+        if (uncleanStop) metrics.uncleanStops.increment();
+        this.mark = openMark();
+    }
+
+    private NumberingMark openMark() {
+        try {
+            return dir.numberingMark(lastSequence);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot keep the numbering mark in {} (a restart after a kill continues after the reservation instead): {}", dir.path(), e.toString());
+            try {
+                dir.forgetNumberingMark();
+            } catch (IOException again) {
+                log.error("cannot remove the stale numbering mark in {}: a restart after a kill may reuse sequences: {}", dir.path(), again.toString());
+            }
+            return NumberingMark.none();
+        }
     }
 
     /**
@@ -106,7 +127,18 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
             }
         }
         reservedSequence = dir.reservedSequence();
-        lastSequence = Math.max(reservedSequence, lastOnDisk);
+        OptionalLong numbered = dir.numberedSequence();
+        // The exact mark when this boot wrote it: a kill then leaves a hole of exactly the lost lines, which the
+        // server records as a gap. Without it, continue after the reservation: a hole maybe wider, never a reused number.
+        lastSequence = Math.max(numbered.orElse(reservedSequence), lastOnDisk);
+        if (numbered.isPresent() && numbered.getAsLong() != reservedSequence) {
+            uncleanStop = true;
+            log.warn("log spool {} was not closed (the worker was killed?): stream {} continues after sequence {}, the last one numbered; "
+                    + "lines that were only in memory are lost and the server records them as a gap", dir.path(), streamId, lastSequence);
+        } else if (numbered.isEmpty() && reservedSequence > 0) {
+            log.info("log spool {} has no numbering mark from this boot: stream {} continues after the reserved sequence {}",
+                    dir.path(), streamId, lastSequence);
+        }
         maxSent = lastOnDisk; // an earlier run may have sent any of them: never drop them unsent-looking
         ackedSequence = segments.isEmpty() ? lastSequence
                 : Math.max(segments.getFirst().firstSequence - 1, Math.min(dir.ackedSequence(), lastOnDisk));
@@ -137,6 +169,7 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
             }
             long sequence = ++lastSequence;
             reserveUpTo(sequence);
+            mark.set(sequence);
             byte[] entry = EntryEncoding.line(sequence, timestamp, workflow, task, entrySource, message, partial);
             if (!storePendingGap() || !store(sequence, entry)) {
                 dropNewest(sequence, entry);
@@ -215,6 +248,7 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
                         acked, streamId, lastSequence);
                 lastSequence = acked;
                 reserveUpTo(acked);
+                mark.set(acked);
             }
             while (!segments.isEmpty() && segments.getFirst().lastSequence <= acked) {
                 SpoolSegment segment = segments.removeFirst();
@@ -304,6 +338,7 @@ public final class LogSpool implements AgentLogSink, AutoCloseable {
             log.warn("log spool {} not closed cleanly (the next start leaves a hole in the numbering): {}", dir.path(), e.toString());
         }
         writeSegment = null;
+        mark.close();
         dir.close();
         notifyAll();
     }

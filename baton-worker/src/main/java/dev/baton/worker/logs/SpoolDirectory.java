@@ -12,20 +12,25 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * The files of a spool directory besides the segments: a lock (one worker process per directory), the stream
- * id (created once, so a restarted worker resumes the same stream) and the sequence reservation.
+ * id (created once, so a restarted worker resumes the same stream), the sequence reservation and the
+ * numbering mark.
  *
  * <p>Why a reservation: lines only in memory at a crash are lost, but the server may already have stored
  * some of them. Were the next run to continue after the last line on disk, the server would take its new lines
  * for replays and drop them. So sequences are reserved in blocks, written ahead, and a restart after a crash
- * continues after the reserved block: the crash leaves a hole in the numbering, never a reused number.
+ * continues after the reserved block: the crash leaves a hole in the numbering, never a reused number. When the
+ * {@link NumberingMark} of this boot is there, a restart continues right after the last numbered line instead,
+ * so the hole is exactly the lost lines.
  */
 final class SpoolDirectory implements AutoCloseable {
     static final long RESERVATION_BLOCK = 65_536;
+    private static final String NUMBERING_MARK = "numbered";
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -95,6 +100,25 @@ final class SpoolDirectory implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             return 0; // only saves resending what the server would drop as replays
         }
+    }
+
+    /** The last sequence an earlier run numbered, when its mark can be trusted (see {@link NumberingMark}); else empty. */
+    OptionalLong numberedSequence() {
+        try {
+            return NumberingMark.read(dir.resolve(NUMBERING_MARK));
+        } catch (IOException e) {
+            return OptionalLong.empty(); // then the reservation decides: a hole in the numbering, never a reused number
+        }
+    }
+
+    /** The mark this run keeps, starting at {@code sequence}. */
+    NumberingMark numberingMark(long sequence) throws IOException {
+        return NumberingMark.open(dir.resolve(NUMBERING_MARK), sequence);
+    }
+
+    /** Removes the mark, so a run that could not keep one leaves none a later run would trust. */
+    void forgetNumberingMark() throws IOException {
+        Files.deleteIfExists(dir.resolve(NUMBERING_MARK));
     }
 
     void acknowledged(long sequence) throws IOException {

@@ -11,6 +11,7 @@ final class SpoolMetrics {
     final Counter bytesSpilled;
     final Counter droppedLines;
     final Counter droppedBytes;
+    final Counter uncleanStops;
 
     SpoolMetrics(MeterRegistry meters, LogSpool spool) {
         appended = Counter.builder("worker.logs.lines.appended").description("Agent output lines put into the log spool").register(meters);
@@ -18,6 +19,8 @@ final class SpoolMetrics {
         bytesSpilled = Counter.builder("worker.logs.bytes.spilled").baseUnit("bytes").description("Bytes written to the spool's spill files").register(meters);
         droppedLines = Counter.builder("worker.logs.dropped.lines").description("Lines dropped because the spool was full (each run recorded as a gap entry)").register(meters);
         droppedBytes = Counter.builder("worker.logs.dropped.bytes").baseUnit("bytes").description("Bytes of dropped lines").register(meters);
+        uncleanStops = Counter.builder("worker.logs.spool.unclean.stops")
+                .description("Spool opens that found the earlier run killed (lines only in its memory lost; the server records them as a gap)").register(meters);
         Gauge.builder("worker.logs.spool.memory.bytes", spool, LogSpool::memoryBytes).strongReference(true).baseUnit("bytes")
                 .description("Bytes of log entries held in memory").register(meters);
         Gauge.builder("worker.logs.spool.disk.bytes", spool, LogSpool::diskBytes).strongReference(true).baseUnit("bytes")
