@@ -117,6 +117,11 @@ final class LogWriter implements Runnable {
                         duplicates++;
                         continue;
                     }
+                    if (line.isGap() && line.workflowId().isEmpty() && st.lastWorkflow != null) {
+                        // A worker's gap names no workflow (it stands for the oldest unsent lines, whichever they were):
+                        // it goes where the stream left off, so the workflow's readers see the loss, not only the worker log.
+                        line = line.inWorkflow(st.lastWorkflow);
+                    }
                     String wf = line.workflowId();
                     if (line.sequence() != st.pending + 1) {
                         NewLine hole = SequenceHole.before(worker, stream, st.pending, line, st.lastWorkflow == null ? wf : st.lastWorkflow);

@@ -30,6 +30,11 @@ public record NewLine(long sequence, long timestampNanos, String taskId, String 
         this(sequence, timestampNanos, taskId, workflowId, level, source, LineText.of(message), metadata, partial, droppedLines, droppedBytes);
     }
 
+    /** The same line, in another workflow's log. */
+    public NewLine inWorkflow(String workflow) {
+        return new NewLine(sequence, timestampNanos, taskId, workflow, level, source, message, metadata, partial, droppedLines, droppedBytes);
+    }
+
     public boolean isGap() {
         return droppedLines != 0 || droppedBytes != 0;
     }

@@ -101,6 +101,23 @@ class SequenceHoleTest {
         }
     }
 
+    @Test
+    void aWorkersGapThatNamesNoWorkflowIsStoredWhereTheStreamLeftOff() throws Exception {
+        try (LogStore store = open()) {
+            store.append(new AppendBatch("w1", "s1", List.of(workerGap(3, 3).inWorkflow("")))).get(); // nothing before it: the worker's log
+            store.append(batch("w1", "s1", "wf-a", 4, 5)).get();
+            store.append(new AppendBatch("w1", "s1", List.of(workerGap(9, 4).inWorkflow(""), line("wf-b", 10)))).get();
+
+            assertThat(readAll(store, "wf-a", LogQuery.all())).extracting(l -> l.gap() == null ? l.message() : "gap " + l.gap().droppedLines())
+                    .containsExactly("line 4 of wf-a", "line 5 of wf-a", "gap 4");
+            assertThat(readAll(store, "wf-a", LogQuery.all()).getLast().workflowId()).isEqualTo("wf-a");
+            assertThat(readAll(store, LogStore.WORKER_LOGS + "/w1", LogQuery.all())).singleElement()
+                    .satisfies(g -> assertThat(g.gap().droppedLines()).isEqualTo(3));
+            assertThat(readAll(store, "wf-b", LogQuery.all())).extracting(LogLine::message).containsExactly("line 10 of wf-b");
+            assertThat(gapRecords()).as("the worker accounted for every dropped line").isZero();
+        }
+    }
+
     private static NewLine workerGap(long sequence, long dropped) {
         return new NewLine(sequence, T0 + sequence * 1_000_000L, "", "wf-a", LogLevel.WARN, LogSource.WORKER, "", Map.of(), false, dropped, dropped * 100);
     }
