@@ -1,35 +1,18 @@
 package dev.baton.dispatch;
 
-import dev.baton.agent.process.ProcessAgentLauncher;
 import dev.baton.engine.DataLayout;
 import dev.baton.engine.Engine;
-import dev.baton.engine.EngineSettings;
-import dev.baton.engine.EngineTracing;
-import dev.baton.events.InProcessEventBus;
-import dev.baton.git.GitCli;
-import dev.baton.spec.store.VersionedSpecFiles;
-import dev.baton.store.Database;
-import dev.baton.store.DatabaseUrl;
-import dev.baton.store.JdbcEventLog;
-import dev.baton.store.JdbcWorkflowRepository;
-import dev.baton.store.PoolSettings;
-import dev.baton.worker.DebugAgentLogSink;
-import dev.baton.worker.WorkerRuntime;
 import dev.baton.worker.WorkerSettings;
 import dev.baton.workflow.Report;
 import dev.baton.workflow.TaskStatus;
 import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowStatus;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,29 +33,12 @@ class OwnWorkdirEngineTest {
 
     @Test
     void agentsWorkInTheWorkersCopiesAndTheirChangesReachTheServersCheckpoints() throws Exception {
-        DispatchSettings settings = new DispatchSettings(Duration.ofMillis(200), Duration.ofSeconds(15), Duration.ofSeconds(5));
-        WorkerRegistry registry = new WorkerRegistry(Clock.systemUTC());
-        RemoteSessions sessions = new RemoteSessions(registry);
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        DispatchMetrics metrics = new DispatchMetrics(meters, registry);
-        GitCli git = new GitCli(Duration.ofSeconds(60));
-        DataLayout layout = DataLayout.under(dataDir);
-        String name = "own-workdir-" + System.nanoTime();
-        Server server = InProcessServerBuilder.forName(name)
-                .addService(new WorkerControlService(registry, sessions, settings, metrics, "test"))
-                .addService(new WorkspaceTransferService(sessions, git, dataDir.resolve("run/transfer"), 1 << 20, meters))
-                .build().start();
-        WorkerRuntime worker = new WorkerRuntime(new WorkerSettings(name, null, "far-away", Map.of(), 2, null).withWorkdir(workdir),
-                InProcessChannelBuilder.forName(name).build(), new ProcessAgentLauncher(), new DebugAgentLogSink(), new SimpleMeterRegistry()).start();
-
-        Database database = Database.open(DatabaseUrl.sqlite(dataDir.resolve("baton.db")), PoolSettings.defaults());
-        git.init(layout.gitRoot().resolve("app"), Map.of("README.md", "# App\n", "docs/old.txt", "old\n"), "initial");
-        Engine engine = new Engine(new JdbcWorkflowRepository(database), new JdbcEventLog(database), new InProcessEventBus(),
-                new RemoteAgentLauncher(registry, sessions, settings, metrics), DispatchFixture.PROFILES, git,
-                EngineSettings.defaults().withQueryTimeout(Duration.ofSeconds(60)).withStopTimeout(Duration.ofSeconds(3)),
-                layout, Clock.systemUTC(), new SimpleMeterRegistry(), new VersionedSpecFiles(), EngineTracing.noop());
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(worker::connected);
+        try (EngineOnWorker on = new EngineOnWorker(dataDir, Map.of("README.md", "# App\n", "docs/old.txt", "old\n"),
+                name -> new WorkerSettings(name, null, "far-away", Map.of(), 2, null).withWorkdir(workdir))) {
+            Engine engine = on.engine;
+            DataLayout layout = on.layout;
+            SimpleMeterRegistry meters = on.meters;
+            RemoteSessions sessions = on.sessions;
             Workflow wf = engine.workflows().create("test.yaml", """
                     id: wf-own
                     name: Own workdir
@@ -133,12 +99,6 @@ class OwnWorkdirEngineTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> sessions.size() == 0);
             await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(workdir.resolve("wf-own/workspaces"))
                     || Files.list(workdir.resolve("wf-own/workspaces")).findAny().isEmpty());
-        } finally {
-            engine.pauseAll(Duration.ofSeconds(10));
-            engine.close();
-            worker.close();
-            server.shutdownNow();
-            database.close();
         }
     }
 }

@@ -1,34 +1,17 @@
 package dev.baton.dispatch;
 
-import dev.baton.agent.process.ProcessAgentLauncher;
 import dev.baton.engine.DataLayout;
 import dev.baton.engine.Engine;
-import dev.baton.engine.EngineSettings;
-import dev.baton.engine.EngineTracing;
-import dev.baton.events.InProcessEventBus;
-import dev.baton.git.GitCli;
-import dev.baton.spec.store.VersionedSpecFiles;
-import dev.baton.store.Database;
-import dev.baton.store.DatabaseUrl;
-import dev.baton.store.JdbcEventLog;
-import dev.baton.store.JdbcWorkflowRepository;
-import dev.baton.store.PoolSettings;
-import dev.baton.worker.DebugAgentLogSink;
-import dev.baton.worker.WorkerRuntime;
 import dev.baton.worker.WorkerSettings;
 import dev.baton.workflow.Report;
 import dev.baton.workflow.TaskStatus;
 import dev.baton.workflow.Workflow;
 import dev.baton.workflow.WorkflowStatus;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,26 +26,13 @@ class RemoteEngineTest {
 
     @Test
     void aWorkflowRunsToCompletionOnAWorker() throws Exception {
-        DispatchSettings settings = new DispatchSettings(Duration.ofMillis(200), Duration.ofSeconds(15), Duration.ofSeconds(5));
-        WorkerRegistry registry = new WorkerRegistry(Clock.systemUTC());
-        RemoteSessions sessions = new RemoteSessions(registry);
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        DispatchMetrics metrics = new DispatchMetrics(meters, registry);
-        String name = "engine-test-" + System.nanoTime();
-        Server server = InProcessServerBuilder.forName(name).addService(new WorkerControlService(registry, sessions, settings, metrics, "test")).build().start();
-        WorkerRuntime worker = new WorkerRuntime(new WorkerSettings(name, null, "in-process", Map.of(), 2, null),
-                InProcessChannelBuilder.forName(name).build(), new ProcessAgentLauncher(), new DebugAgentLogSink(), new SimpleMeterRegistry()).start();
-
-        DataLayout layout = DataLayout.under(dataDir);
-        Database database = Database.open(DatabaseUrl.sqlite(dataDir.resolve("baton.db")), PoolSettings.defaults());
-        GitCli git = new GitCli(Duration.ofSeconds(60));
-        git.init(layout.gitRoot().resolve("app"), Map.of("README.md", "# App\n"), "initial");
-        Engine engine = new Engine(new JdbcWorkflowRepository(database), new JdbcEventLog(database), new InProcessEventBus(),
-                new RemoteAgentLauncher(registry, sessions, settings, metrics), DispatchFixture.PROFILES, git,
-                EngineSettings.defaults().withQueryTimeout(Duration.ofSeconds(60)).withStopTimeout(Duration.ofSeconds(3)),
-                layout, Clock.systemUTC(), new SimpleMeterRegistry(), new VersionedSpecFiles(), EngineTracing.noop());
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(worker::connected);
+        try (EngineOnWorker on = new EngineOnWorker(dataDir, Map.of("README.md", "# App\n"),
+                name -> new WorkerSettings(name, null, "in-process", Map.of(), 2, null))) {
+            Engine engine = on.engine;
+            DataLayout layout = on.layout;
+            SimpleMeterRegistry meters = on.meters;
+            RemoteSessions sessions = on.sessions;
+            WorkerRegistry registry = on.registry;
             Workflow wf = engine.workflows().create("test.yaml", """
                     id: wf-remote
                     name: Remote workflow
@@ -97,12 +67,6 @@ class RemoteEngineTest {
             assertThat(meters.get("worker.assignments").counter().count()).isEqualTo(2.0);
             // Every session was stopped and gave its slot back.
             await().atMost(Duration.ofSeconds(20)).until(() -> sessions.size() == 0 && registry.worker("in-process").orElseThrow().load() == 0);
-        } finally {
-            engine.pauseAll(Duration.ofSeconds(10));
-            engine.close();
-            worker.close();
-            server.shutdownNow();
-            database.close();
         }
     }
 }

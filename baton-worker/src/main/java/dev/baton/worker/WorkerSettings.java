@@ -1,6 +1,5 @@
 package dev.baton.worker;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -1,10 +1,7 @@
 package dev.baton.cli.bench;
 
 import dev.baton.cli.ExitCodes;
-import dev.baton.shared.FileTrees;
 import io.grpc.ManagedChannel;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,13 +49,10 @@ final class LogsBench {
     }
 
     int run() throws Exception {
-        Files.createDirectories(outDir);
-        Path json = outDir.resolve("logs-" + stamp + ".json");
-        BenchLogging.toFile(outDir.resolve("logs-" + stamp + ".log"));
-        Path work = Files.createTempDirectory("baton-bench-logs-");
-        double loadBefore = BenchCommand.loadAverage();
-        report.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.runtime.version"),
-                "loadAverageAtStart", Stats.round3(loadBefore)));
+        BenchRun run = BenchRun.start(outDir, "logs", stamp);
+        Path work = run.work();
+        double loadBefore = run.loadBefore();
+        report.put("machine", run.machine());
         report.put("config", config);
         out.printf("Baton log streaming benchmark — %d CPUs, Java %s; load average %.2f (other processes inflate the figures)%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), loadBefore);
@@ -83,13 +77,7 @@ final class LogsBench {
         }
         if (has(LogsBenchOptions.Part.SPILL)) spill(work);
         summary();
-        report.put("loadAverageAtEnd", Stats.round3(BenchCommand.loadAverage()));
-        Files.writeString(json, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report) + "\n");
-        out.println();
-        out.println("Figures written to " + json);
-        if (keepData) out.println("Data kept in " + work);
-        else FileTrees.deleteRecursively(work);
-        out.flush();
+        run.finish(report, keepData, out);
         return ExitCodes.OK;
     }
 

@@ -13,7 +13,6 @@ import dev.baton.dispatch.RemoteSessions;
 import dev.baton.dispatch.WorkerControlService;
 import dev.baton.dispatch.WorkerRegistry;
 import dev.baton.dispatch.WorkspaceTransferService;
-import dev.baton.shared.FileTrees;
 import dev.baton.git.GitCli;
 import dev.baton.git.WorktreeTransfer;
 import dev.baton.worker.WorkerRuntime;
@@ -22,8 +21,6 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -66,13 +63,10 @@ final class WorkdirBench {
     }
 
     int run() throws Exception {
-        Files.createDirectories(outDir);
-        Path json = outDir.resolve("workdir-" + stamp + ".json");
-        BenchLogging.toFile(outDir.resolve("workdir-" + stamp + ".log"));
-        Path work = Files.createTempDirectory("baton-bench-workdir-");
-        double loadBefore = BenchCommand.loadAverage();
-        report.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.runtime.version"),
-                "loadAverageAtStart", Stats.round3(loadBefore)));
+        BenchRun run = BenchRun.start(outDir, "workdir", stamp);
+        Path work = run.work();
+        double loadBefore = run.loadBefore();
+        report.put("machine", run.machine());
         report.put("config", config);
         out.printf("Baton own-workdir benchmark — %d CPUs, Java %s; load average %.2f (other processes inflate the figures)%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), loadBefore);
@@ -127,13 +121,7 @@ final class WorkdirBench {
             for (WorkerRuntime w : workers) w.close();
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        report.put("loadAverageAtEnd", Stats.round3(BenchCommand.loadAverage()));
-        Files.writeString(json, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(report) + "\n");
-        out.println();
-        out.println("Figures written to " + json);
-        if (keepData) out.println("Data kept in " + work);
-        else FileTrees.deleteRecursively(work);
-        out.flush();
+        run.finish(report, keepData, out);
         return ExitCodes.OK;
     }
 

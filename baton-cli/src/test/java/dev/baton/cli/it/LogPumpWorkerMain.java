@@ -46,6 +46,25 @@ public final class LogPumpWorkerMain {
     static final String WORKER_ID = "w1";
     static final String WORKFLOW_ID = "wf-1m";
     static final String TASK_ID = "t1";
+
+    /** The workflow the pumped lines belong to: created so that the server serves its log; its own agent never runs. */
+    static String spec(String name) {
+        return """
+                id: %s
+                name: %s
+                repositories:
+                  - name: app
+                    path: app
+                works:
+                  - id: wk-1
+                    name: Never started
+                    agent: scripted
+                tasks:
+                  - id: %s
+                    work: wk-1
+                    query: "echo the lines come from the test's worker, not from this task"
+                """.formatted(WORKFLOW_ID, name, TASK_ID);
+    }
     static final int LINES = 1_000_000;
     static final String TOKEN_VARIABLE = "BATON_IT_WORKER_TOKEN";
     private static final long PROGRESS_INTERVAL_MS = 100;

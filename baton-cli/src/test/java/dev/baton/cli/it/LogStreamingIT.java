@@ -70,7 +70,7 @@ class LogStreamingIT {
                 "BATON_WORKER_TOKENS", LogPumpWorkerMain.WORKER_ID + "=" + token, "BATON_DISPATCH", "remote");
 
         ServerProcess first = startServer(data, "server-1.log", settings);
-        HttpResponse<String> created = first.call("POST", "/api/v1/workflows", spec());
+        HttpResponse<String> created = first.call("POST", "/api/v1/workflows", LogPumpWorkerMain.spec("A million lines from one worker"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         phase("server 1 ready, workflow " + LogPumpWorkerMain.WORKFLOW_ID + " created");
 
@@ -220,24 +220,6 @@ class LogStreamingIT {
         long now = System.nanoTime();
         System.out.printf("[%6.1f s, +%5.1f s] %s%n", (now - t0) / 1e9, (now - lastPhase) / 1e9, what);
         lastPhase = now;
-    }
-
-    private static String spec() {
-        return """
-                id: %s
-                name: A million lines from one worker
-                repositories:
-                  - name: app
-                    path: app
-                works:
-                  - id: wk-1
-                    name: Never started
-                    agent: scripted
-                tasks:
-                  - id: %s
-                    work: wk-1
-                    query: "echo the lines come from the test's worker, not from this task"
-                """.formatted(LogPumpWorkerMain.WORKFLOW_ID, LogPumpWorkerMain.TASK_ID);
     }
 
     private static String randomToken() {

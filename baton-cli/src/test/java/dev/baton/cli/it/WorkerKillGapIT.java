@@ -51,7 +51,7 @@ class WorkerKillGapIT {
                 "BATON_WORKER_TOKENS", LogPumpWorkerMain.WORKER_ID + "=" + token, "BATON_DISPATCH", "remote"));
         started.add(server);
         server.awaitReady();
-        HttpResponse<String> created = server.call("POST", "/api/v1/workflows", spec());
+        HttpResponse<String> created = server.call("POST", "/api/v1/workflows", LogPumpWorkerMain.spec("Lines from a worker that gets killed"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         TcpProxy proxy = TcpProxy.to(grpcPort);
         started.add(proxy);
@@ -113,23 +113,5 @@ class WorkerKillGapIT {
         assertThat(metrics.body().lines().filter(l -> l.startsWith("log_store_gap_lines_total{") && l.contains("origin=\"server\""))
                 .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))))
                 .as("the gap counter").containsExactly((long) KILLED_AT - firstRun);
-    }
-
-    private static String spec() {
-        return """
-                id: %s
-                name: Lines from a worker that gets killed
-                repositories:
-                  - name: app
-                    path: app
-                works:
-                  - id: wk-1
-                    name: Never started
-                    agent: scripted
-                tasks:
-                  - id: %s
-                    work: wk-1
-                    query: "echo the lines come from the test's worker, not from this task"
-                """.formatted(LogPumpWorkerMain.WORKFLOW_ID, LogPumpWorkerMain.TASK_ID);
     }
 }

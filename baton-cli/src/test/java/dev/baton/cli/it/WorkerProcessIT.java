@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,15 +154,9 @@ class WorkerProcessIT {
     @Test
     void aRemoteWorkersAgentGetsTheMergedMcpConfigWithItsSecretNeverShown() throws Exception {
         String docsToken = "it-docs-token-" + "9f8e7d6c5b4a3f2e1d0c";
-        Path servers = mcpServers(docsToken);
         Path data = tmp.resolve("data");
-        It.initRepository(data.resolve("git/app"), "README.md", "app\n");
         int grpcPort = It.freePort();
-        ServerProcess server = ServerProcess.start(data, tmp.resolve("server.log"), Map.of("GRPC_PORT", Integer.toString(grpcPort),
-                "BATON_WORKER_TOKENS", WORKER_ID + "=" + TOKEN, "BATON_DISPATCH", "remote",
-                "BATON_MCP_SERVERS", servers.toString(), "IT_DOCS_TOKEN", docsToken));
-        started.add(server);
-        server.awaitReady();
+        ServerProcess server = serverWithMcp(data, grpcPort, docsToken);
         assertThat(server.get("/ready").at("/checks/mcpServers/detail").asString()).isEqualTo("1/1 servers reachable");
         BatonWorker worker = BatonWorker.start(tmp, WORKER_ID, TOKEN, grpcPort);
         started.add(worker);
@@ -187,15 +180,9 @@ class WorkerProcessIT {
     @Test
     void aWorkerWithItsOwnWorkdirRunsAgentsInItsCopiesAndPushesTheirChangesIntoTheServersCheckpoints() throws Exception {
         String docsToken = "it-docs-token-" + "own-workdir-0a1b2c3d4e";
-        Path servers = mcpServers(docsToken);
         Path data = tmp.resolve("data");
-        It.initRepository(data.resolve("git/app"), "README.md", "app\n");
         int grpcPort = It.freePort();
-        ServerProcess server = ServerProcess.start(data, tmp.resolve("server.log"), Map.of("GRPC_PORT", Integer.toString(grpcPort),
-                "BATON_WORKER_TOKENS", WORKER_ID + "=" + TOKEN, "BATON_DISPATCH", "remote",
-                "BATON_MCP_SERVERS", servers.toString(), "IT_DOCS_TOKEN", docsToken));
-        started.add(server);
-        server.awaitReady();
+        ServerProcess server = serverWithMcp(data, grpcPort, docsToken);
         // The worker's machine: a folder of its own, nowhere under the server's data folder.
         Path workdir = tmp.resolve("worker-machine/workdir");
         BatonWorker worker = BatonWorker.start(tmp, WORKER_ID, TOKEN, grpcPort, "--workdir", workdir.toString());
@@ -224,6 +211,18 @@ class WorkerProcessIT {
         try (Stream<Path> left = Files.list(workdir.resolve(WORKFLOW_ID).resolve("workspaces"))) {
             assertThat(left).as("the session's workspace (with the MCP file) is gone with the session").isEmpty();
         }
+    }
+
+    /** A ready server (remote dispatch, the worker's token) whose BATON_MCP_SERVERS names one http MCP server with a bearer header. */
+    private ServerProcess serverWithMcp(Path data, int grpcPort, String docsToken) throws IOException {
+        Path servers = mcpServers(docsToken);
+        It.initRepository(data.resolve("git/app"), "README.md", "app\n");
+        ServerProcess server = ServerProcess.start(data, tmp.resolve("server.log"), Map.of("GRPC_PORT", Integer.toString(grpcPort),
+                "BATON_WORKER_TOKENS", WORKER_ID + "=" + TOKEN, "BATON_DISPATCH", "remote",
+                "BATON_MCP_SERVERS", servers.toString(), "IT_DOCS_TOKEN", docsToken));
+        started.add(server);
+        server.awaitReady();
+        return server;
     }
 
     /** A streamable-HTTP MCP server answering initialize, and the BATON_MCP_SERVERS file naming it with a bearer header. */
