@@ -42,12 +42,14 @@ final class ServerProcess implements AutoCloseable {
         seen.add(process.toHandle());
     }
 
-    /** Starts a server on {@code dataDir} and a free port; {@link #awaitReady()} waits for it. */
+    /** Starts a server on {@code dataDir} and free ports; {@link #awaitReady()} waits for it. */
     static ServerProcess start(Path dataDir, Path log, Map<String, String> extraSettings) {
         int port = It.freePort();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("BATON_DATA_DIR", dataDir.toString());
         settings.put("PORT", Integer.toString(port));
+        // A free gRPC port too, unless the test names one: the default 9090 may be taken by anything on the machine.
+        settings.put("GRPC_PORT", Integer.toString(It.freePort()));
         settings.put("AGENT_STOP_TIMEOUT_MS", "5000");
         settings.putAll(extraSettings);
         try {
