@@ -30,20 +30,25 @@ final class FileChunks<T> implements Runnable {
     private final ServerCallStreamObserver<T> out;
     private final Deque<Part<T>> parts;
     private final Path scratch;
+    private final Runnable onEnd;
     private final byte[] buffer = new byte[CHUNK_BYTES];
     private InputStream current;
     private Part<T> currentPart;
     private boolean finished;
 
-    private FileChunks(ServerCallStreamObserver<T> out, List<Part<T>> parts, Path scratch) {
+    private FileChunks(ServerCallStreamObserver<T> out, List<Part<T>> parts, Path scratch, Runnable onEnd) {
         this.out = out;
         this.parts = new ArrayDeque<>(parts.stream().filter(p -> p.file() != null).toList());
         this.scratch = scratch;
+        this.onEnd = onEnd;
     }
 
-    /** Sends {@code first}, then every part's file; must be called from the service method, before it returns. */
-    static <T> void send(ServerCallStreamObserver<T> out, T first, List<Part<T>> parts, Path scratch) {
-        FileChunks<T> sender = new FileChunks<>(out, parts, scratch);
+    /**
+     * Sends {@code first}, then every part's file; must be called from the service method, before it returns.
+     * {@code onEnd} runs once when the call ends, completed, failed or cancelled.
+     */
+    static <T> void send(ServerCallStreamObserver<T> out, T first, List<Part<T>> parts, Path scratch, Runnable onEnd) {
+        FileChunks<T> sender = new FileChunks<>(out, parts, scratch, onEnd);
         out.setOnCancelHandler(sender::cancelled);
         out.setOnReadyHandler(sender);
         out.onNext(first);
@@ -82,7 +87,9 @@ final class FileChunks<T> implements Runnable {
     }
 
     private void finish() {
+        if (finished) return;
         finished = true;
+        onEnd.run();
         try {
             if (current != null) current.close();
         } catch (IOException ignored) {

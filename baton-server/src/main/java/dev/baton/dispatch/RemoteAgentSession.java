@@ -43,6 +43,8 @@ final class RemoteAgentSession implements AgentSession {
     private final WorkspaceOffer workspaces;
     /** "task/repository" of the changes an own-workdir worker pushed and the server applied: a repeat is not applied twice. */
     private final Set<String> pushed = ConcurrentHashMap.newKeySet();
+    /** Fetches of the session's repositories in progress: the start timeout waits for them. */
+    private final java.util.concurrent.atomic.AtomicInteger fetching = new java.util.concurrent.atomic.AtomicInteger();
     /** Worktree → its main repository (whose lock a push takes), asked of git once. */
     private final java.util.Map<java.nio.file.Path, java.nio.file.Path> repositories = new ConcurrentHashMap<>();
     private final ReentrantLock queries = new ReentrantLock();
@@ -181,7 +183,7 @@ final class RemoteAgentSession implements AgentSession {
                 .log("session {} of agent '{}' for workflow {} assigned to worker {}", id, agentName(), workflowId(), w.id());
         AgentStarted a;
         try {
-            a = s.answer().get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            a = awaitStarted(s, deadlineNanos);
         } catch (TimeoutException e) {
             registry.release(id, w);
             w.send(stopMessage("no AgentStarted within the start timeout"));
@@ -205,6 +207,31 @@ final class RemoteAgentSession implements AgentSession {
             registry.release(id, w);
         }
         return Attempt.STARTED;
+    }
+
+    /**
+     * The worker's AgentStarted. While an own-workdir worker fetches the session's repositories (a large first
+     * bundle may take minutes) the start timeout does not run out: it counts again from the end of the last fetch.
+     */
+    private AgentStarted awaitStarted(Starting s, long deadlineNanos) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = deadlineNanos;
+        while (true) {
+            try {
+                return s.answer().get(Math.max(1, Math.min(deadline - System.nanoTime(), RELOCATE_POLL.toNanos())), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (fetching.get() > 0) deadline = Math.max(deadline, System.nanoTime() + timeouts.start().toNanos());
+                else if (System.nanoTime() >= deadline) throw e;
+            }
+        }
+    }
+
+    /** An own-workdir worker started fetching one of the session's repositories. */
+    void fetchStarted() {
+        fetching.incrementAndGet();
+    }
+
+    void fetchEnded() {
+        fetching.decrementAndGet();
     }
 
     @Override

@@ -58,8 +58,10 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
     public void fetch(FetchRequest request, StreamObserver<FetchChunk> responses) {
         ServerCallStreamObserver<FetchChunk> out = (ServerCallStreamObserver<FetchChunk>) responses;
         Path scratch = null;
+        Runnable fetchEnded = null;
         try {
             RemoteAgentSession session = sessionFor(request.getSessionId());
+            fetchEnded = fetchTracked(session);
             Path worktree = worktreeOf(session, request.getRepository());
             scratch = scratch("fetch-");
             Path bundle = scratch.resolve("branch.bundle");
@@ -84,8 +86,10 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
             List<FileChunks.Part<FetchChunk>> parts = List.of(
                     new FileChunks.Part<>(bundleBytes > 0 ? bundle : null, b -> FetchChunk.newBuilder().setBundle(b).build()),
                     new FileChunks.Part<>(patchBytes > 0 ? patch : null, b -> FetchChunk.newBuilder().setPatch(b).build()));
-            FileChunks.send(out, first, parts, scratch);
-            scratch = null; // FileChunks removes it when the call ends
+            Path handedOver = scratch;
+            scratch = null; // FileChunks removes it and ends the fetch when the call ends
+            FileChunks.send(out, first, parts, handedOver, fetchEnded);
+            fetchEnded = null;
         } catch (StatusRuntimeException e) {
             count("fetch", "refused");
             out.onError(e);
@@ -97,6 +101,7 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
             out.onError(Status.UNAVAILABLE.withDescription("cannot prepare repository " + request.getRepository() + ": " + e.getMessage()).asRuntimeException());
         } finally {
             if (scratch != null) FileChunks.deleteTree(scratch);
+            if (fetchEnded != null) fetchEnded.run();
         }
     }
 
@@ -220,6 +225,15 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
             }
             if (scratch != null) FileChunks.deleteTree(scratch);
         }
+    }
+
+    /** Marks a fetch of the session as running (its start timeout waits); the returned end runs once, whoever calls it. */
+    private static Runnable fetchTracked(RemoteAgentSession session) {
+        session.fetchStarted();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (ended.compareAndSet(false, true)) session.fetchEnded();
+        };
     }
 
     private RemoteAgentSession sessionFor(String sessionId) {

@@ -73,10 +73,52 @@ class OwnWorkdirSessionTest {
     }
 
     AgentSession start() {
-        return launcher.start(new AgentStart(DispatchFixture.PROFILES.require("scripted-session"), workspace, null,
+        return start("scripted-session", Duration.ofSeconds(30));
+    }
+
+    AgentSession start(String profile, Duration startTimeout) {
+        return launcher.start(new AgentStart(DispatchFixture.PROFILES.require(profile), workspace, null,
                 Map.of("BATON_WORKFLOW_ID", "wf-1", "BATON_WORK_ID", "wk-1", "BATON_CORRELATION_ID", "corr-1",
                         "BATON_WORKSPACE", workspace.toString(), "BATON_REPORTS_DIR", tmp.resolve("reports").toString()),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(3), AgentStart.OutputListener.NONE));
+                startTimeout, Duration.ofSeconds(30), Duration.ofSeconds(3), AgentStart.OutputListener.NONE));
+    }
+
+    @Test
+    void theStartTimeoutWaitsWhileTheRepositoryIsBeingFetched() throws Exception {
+        // The fetch is held up (the repository's lock is taken, as by a diff being applied) for longer than the
+        // start timeout: the start must wait for it rather than fail, and the timeout counts from its end.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = Thread.ofVirtual().start(() -> git.withRepositoryLock(tmp.resolve("git/app"), () -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        held.await();
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(Duration.ofSeconds(6));
+            } catch (InterruptedException ignored) {
+                // released at once
+            }
+            release.countDown();
+        });
+        long started = System.nanoTime();
+        AgentSession session = start("scripted", Duration.ofSeconds(3));
+        try {
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the start waited for the fetch").isGreaterThan(Duration.ofSeconds(5));
+            AgentResult r = session.query("t1", "write app/late.txt fetched late");
+            assertThat(r.succeeded()).as(r.error()).isTrue();
+            assertThat(worktree.resolve("late.txt")).hasContent("fetched late");
+        } finally {
+            session.stop();
+            release.countDown();
+            holder.join();
+        }
     }
 
     @Test
