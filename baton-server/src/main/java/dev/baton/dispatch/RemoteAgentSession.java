@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,12 +39,7 @@ final class RemoteAgentSession implements AgentSession {
     private final RemoteSessions table;
     private final DispatchMetrics metrics;
     private final WorkspaceOffer workspaces;
-    /** "task/repository" of the changes an own-workdir worker pushed and the server applied: a repeat is not applied twice. */
-    private final Set<String> pushed = ConcurrentHashMap.newKeySet();
-    /** Fetches of the session's repositories in progress: the start timeout waits for them. */
-    private final java.util.concurrent.atomic.AtomicInteger fetching = new java.util.concurrent.atomic.AtomicInteger();
-    /** Worktree → its main repository (whose lock a push takes), asked of git once. */
-    private final java.util.Map<java.nio.file.Path, java.nio.file.Path> repositories = new ConcurrentHashMap<>();
+    private final SessionTransfers transfers;
     private final ReentrantLock queries = new ReentrantLock();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CompletableFuture<Void> stopDone = new CompletableFuture<>();
@@ -93,6 +86,7 @@ final class RemoteAgentSession implements AgentSession {
         this.table = table;
         this.metrics = metrics;
         this.workspaces = workspaces;
+        this.transfers = new SessionTransfers(start);
     }
 
     String id() {
@@ -118,22 +112,9 @@ final class RemoteAgentSession implements AgentSession {
         return (w != null && w.id().equals(workerId)) || (s != null && s.on().id().equals(workerId));
     }
 
-    /** The server's worktree of one of the session's repositories; empty when the session has no such repository. */
-    Optional<java.nio.file.Path> worktree(String repository) {
-        return start.getRepositoriesList().contains(repository) ? Optional.of(WorkspaceOffer.worktree(start, repository)) : Optional.empty();
-    }
-
-    /** Whether the changes of (task, repository) were applied already. */
-    boolean pushed(String taskId, String repository) {
-        return pushed.contains(taskId + "/" + repository);
-    }
-
-    void markPushed(String taskId, String repository) {
-        pushed.add(taskId + "/" + repository);
-    }
-
-    java.nio.file.Path repositoryOf(java.nio.file.Path worktree, java.util.function.Function<java.nio.file.Path, java.nio.file.Path> ask) {
-        return repositories.computeIfAbsent(worktree, ask);
+    /** What the workspace transfer keeps for this session (own-workdir workers only). */
+    SessionTransfers transfers() {
+        return transfers;
     }
 
     /**
@@ -219,19 +200,10 @@ final class RemoteAgentSession implements AgentSession {
             try {
                 return s.answer().get(Math.max(1, Math.min(deadline - System.nanoTime(), RELOCATE_POLL.toNanos())), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                if (fetching.get() > 0) deadline = Math.max(deadline, System.nanoTime() + timeouts.start().toNanos());
+                if (transfers.fetching()) deadline = Math.max(deadline, System.nanoTime() + timeouts.start().toNanos());
                 else if (System.nanoTime() >= deadline) throw e;
             }
         }
-    }
-
-    /** An own-workdir worker started fetching one of the session's repositories. */
-    void fetchStarted() {
-        fetching.incrementAndGet();
-    }
-
-    void fetchEnded() {
-        fetching.decrementAndGet();
     }
 
     @Override

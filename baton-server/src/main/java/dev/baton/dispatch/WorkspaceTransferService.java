@@ -189,7 +189,7 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
             String task = header.getTaskId();
             String repo = header.getRepository();
             synchronized (session) {
-                if (session.pushed(task, repo)) {
+                if (session.transfers().pushed(task, repo)) {
                     count("push", "repeat");
                     return PushResult.getDefaultInstance();
                 }
@@ -200,7 +200,7 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
                     Status status = applied.invalid() ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION;
                     throw status.withDescription("changes of task %s in repository %s: %s".formatted(task, repo, applied.refused())).asRuntimeException();
                 }
-                session.markPushed(task, repo);
+                session.transfers().markPushed(task, repo);
                 count("push", "ok");
                 Counter.builder("workspace.transfer.bytes").description("Repository content sent to and changes received from own-workdir workers")
                         .tag("direction", "push").register(meters).increment(bytes);
@@ -229,10 +229,10 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
 
     /** Marks a fetch of the session as running (its start timeout waits); the returned end runs once, whoever calls it. */
     private static Runnable fetchTracked(RemoteAgentSession session) {
-        session.fetchStarted();
+        session.transfers().fetchStarted();
         java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
-            if (ended.compareAndSet(false, true)) session.fetchEnded();
+            if (ended.compareAndSet(false, true)) session.transfers().fetchEnded();
         };
     }
 
@@ -247,13 +247,13 @@ public final class WorkspaceTransferService extends WorkspaceTransferGrpc.Worksp
     }
 
     private static Path worktreeOf(RemoteAgentSession session, String repository) {
-        return session.worktree(repository).orElseThrow(() -> Status.NOT_FOUND
+        return session.transfers().worktree(repository).orElseThrow(() -> Status.NOT_FOUND
                 .withDescription("session " + session.id() + " has no repository '" + repository + "'").asRuntimeException());
     }
 
     /** A worktree's main repository never changes: asked of git once per session (a process per push would add up). */
     private Path repositoryOf(RemoteAgentSession session, Path worktree) {
-        return session.repositoryOf(worktree, transfer::repositoryOf);
+        return session.transfers().repositoryOf(worktree, transfer::repositoryOf);
     }
 
     private Path scratch(String prefix) throws IOException {
