@@ -70,7 +70,7 @@ public final class LogPumpWorkerMain {
     private static final long PROGRESS_INTERVAL_MS = 100;
 
     /** Where the agent stops printing until the test creates {@code release-<line>} in its workspace. */
-    static final List<Integer> GATES = List.of(400_000, 700_000);
+    static final List<Integer> GATES = List.of(400_000, 700_000, 900_000);
 
     /**
      * Numbered lines, paced (a short sleep every 5,000 lines: about 80,000 lines/s, so the stream is busy
