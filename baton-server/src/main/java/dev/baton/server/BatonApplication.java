@@ -4,7 +4,10 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.validation.Validator;
 
 import java.util.Map;
 
@@ -23,6 +26,12 @@ public class BatonApplication {
                 .properties(properties)
                 .registerShutdownHook(true)
                 .run(args);
+    }
+
+    /** Checks the {@link SettingRules} of the settings records while Spring Boot binds them (it looks this name up). */
+    @Bean(name = EnableConfigurationProperties.VALIDATOR_BEAN_NAME)
+    static Validator configurationPropertiesValidator() {
+        return new SettingsValidator();
     }
 
     public static void main(String[] args) {

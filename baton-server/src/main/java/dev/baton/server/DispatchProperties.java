@@ -1,9 +1,8 @@
 package dev.baton.server;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
+import dev.baton.server.SettingRules.Min;
+import dev.baton.server.SettingRules.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Where agents run; defaults in application.yml.
@@ -15,7 +14,6 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatIntervalMs WORKER_HEARTBEAT_INTERVAL_MS: announced to workers
  * @param heartbeatExpiryMs   WORKER_HEARTBEAT_EXPIRY_MS: a worker silent this long is dropped, its tasks re-queued
  */
-@Validated
 @ConfigurationProperties("dispatch")
 public record DispatchProperties(@NotNull Mode mode, @Min(100) long heartbeatIntervalMs, @Min(200) long heartbeatExpiryMs) {
 
