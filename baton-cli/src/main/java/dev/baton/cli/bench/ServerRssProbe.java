@@ -32,7 +32,7 @@ final class ServerRssProbe {
     /** What the launcher passes besides BATON_JAVA_OPTS (see the {@code baton} script at the project root). */
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
     /** Used when the launcher script cannot be read; kept in step with its default. */
-    static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -Xmx1g -XX:NewRatio=4 -XX:+ExitOnOutOfMemoryError";
+    static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -Xmx1g -XX:+ExitOnOutOfMemoryError";
     private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
 
     /**
