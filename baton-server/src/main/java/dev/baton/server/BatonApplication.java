@@ -4,7 +4,12 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.validation.Validator;
 
 import java.util.Map;
 
@@ -23,6 +28,16 @@ public class BatonApplication {
                 .properties(properties)
                 .registerShutdownHook(true)
                 .run(args);
+    }
+
+    /**
+     * Checks the {@link SettingRules} of the settings records while Spring Boot binds them (it looks this name up).
+     * Infrastructure: it is made while the bean post-processors are, which Spring would otherwise warn about.
+     */
+    @Bean(name = EnableConfigurationProperties.VALIDATOR_BEAN_NAME)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static Validator configurationPropertiesValidator() {
+        return new SettingsValidator();
     }
 
     public static void main(String[] args) {

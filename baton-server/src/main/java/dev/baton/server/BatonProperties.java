@@ -1,8 +1,7 @@
 package dev.baton.server;
 
-import jakarta.validation.constraints.NotNull;
+import dev.baton.server.SettingRules.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 
@@ -15,7 +14,6 @@ import java.nio.file.Path;
  * @param environment   NODE_ENV (development, staging, production)
  * @param version       APP_VERSION
  */
-@Validated
 @ConfigurationProperties("baton")
 public record BatonProperties(@NotNull Path dataDir, @NotNull Path home, String agentProfiles, String apiToken,
                               String environment, String version) {

@@ -1,8 +1,7 @@
 package dev.baton.server;
 
-import jakarta.validation.constraints.Min;
+import dev.baton.server.SettingRules.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Spec-file coordination (seed 000); defaults in application.yml.
@@ -14,7 +13,6 @@ import org.springframework.validation.annotation.Validated;
  * @param specCoalesceMs       SPEC_COALESCE_MS: later writes to one file within this window become one ping
  * @param watchman             SPEC_WATCHMAN: use Watchman when its binary is there
  */
-@Validated
 @ConfigurationProperties("coordination")
 public record CoordinationProperties(String natsUrl, String specRoot, @Min(100) long specPollIntervalMs, @Min(10) long specQuickCheckMs,
                                      @Min(0) long specCoalesceMs, boolean watchman, @Min(100) long healthPingIntervalMs,

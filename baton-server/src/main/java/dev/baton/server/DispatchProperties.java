@@ -1,9 +1,8 @@
 package dev.baton.server;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
+import dev.baton.server.SettingRules.Min;
+import dev.baton.server.SettingRules.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Where agents run; defaults in application.yml.
@@ -17,7 +16,6 @@ import org.springframework.validation.annotation.Validated;
  * @param workspacePushMaxBytes WORKSPACE_PUSH_MAX_BYTES: the largest change (a binary diff) a worker with its own workdir
  *                            may push for one repository after one task
  */
-@Validated
 @ConfigurationProperties("dispatch")
 public record DispatchProperties(@NotNull Mode mode, @Min(100) long heartbeatIntervalMs, @Min(200) long heartbeatExpiryMs,
                                  @Min(1024) long workspacePushMaxBytes) {

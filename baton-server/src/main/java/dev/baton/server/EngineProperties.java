@@ -1,38 +1,32 @@
 package dev.baton.server;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
+import dev.baton.server.SettingRules.Max;
+import dev.baton.server.SettingRules.Min;
+import dev.baton.server.SettingRules.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.FieldError;
-import org.springframework.validation.annotation.Validated;
 
 /** Typed settings of seed 001 §8.1, grouped per feature; defaults live in application.yml. */
 public final class EngineProperties {
     private EngineProperties() {
     }
 
-    @Validated
     @ConfigurationProperties("database")
     public record Database(String url, @Min(0) int poolMin, @Min(1) @Max(500) int poolMax, @Min(100) long connectionTimeoutMs) {
     }
 
-    @Validated
     @ConfigurationProperties("git")
     public record Git(String rootPath, @Min(1000) long commandTimeoutMs, @Min(0) int cloneDepth) {
     }
 
-    @Validated
     @ConfigurationProperties("worktree")
     public record Worktree(String rootPath) {
     }
 
-    @Validated
     @ConfigurationProperties("archive")
     public record Archive(String rootPath) {
     }
 
-    @Validated
     @ConfigurationProperties("workflow")
     public record Workflow(String rootPath, @Min(1) @Max(1000) int maxConcurrent, @Min(0) int worktreeCleanupTtlHours,
                            @Min(0) int reportArchiveDays, @Min(0) int reportDeleteDays, @Min(0) int checkpointCleanupDays) {
@@ -46,19 +40,16 @@ public final class EngineProperties {
      * @param diskCriticalThresholdGb DISK_CRITICAL_THRESHOLD_GB: below it the cleanup is forced
      * @param diskCheckIntervalMs     how often free space is measured (seed: every 5 minutes)
      */
-    @Validated
     @ConfigurationProperties("cleanup")
     public record Cleanup(@Pattern(regexp = "\\S+(\\s+\\S+){4,5}", message = "must be a cron expression of five fields (or six, seconds first), e.g. '0 * * * *'") String scheduleCron,
                           @Min(0) long diskWarningThresholdGb, @Min(0) long diskCriticalThresholdGb,
                           @Min(1000) long diskCheckIntervalMs) {
     }
 
-    @Validated
     @ConfigurationProperties("agent")
     public record Agent(@Min(1) long startTimeoutMs, @Min(1) long queryTimeoutMs, @Min(1) long stopTimeoutMs, @Min(1) @Max(1000) int maxConcurrent) {
     }
 
-    @Validated
     @ConfigurationProperties("shutdown")
     public record Shutdown(@Min(1) long timeoutMs) {
     }
@@ -78,7 +69,6 @@ public final class EngineProperties {
      * @param requestQueueSize      commands buffered while Redis is unreachable
      * @param commandTimeoutMs      a Redis command (a publish too) not answered within it fails
      */
-    @Validated
     @ConfigurationProperties("event-bus")
     public record EventBus(@Pattern(regexp = "in-memory|redis", message = "must be in-memory or redis") String type, String redisUrl,
                            @Min(0) @Max(100) int retryMaxAttempts, @Min(0) long retryDelayMs, String stream, String group, String consumer,
@@ -123,7 +113,6 @@ public final class EngineProperties {
      * @param maxServers          MCP_MAX_SERVERS: a servers file with more is refused at start-up
      * @param serversFile         BATON_MCP_SERVERS: the YAML file of the global MCP servers; empty means none
      */
-    @Validated
     @ConfigurationProperties("mcp")
     public record Mcp(@Min(100) long validationTimeoutMs, @Min(1) @Max(10000) int maxServers, String serversFile) {
     }
@@ -132,7 +121,6 @@ public final class EngineProperties {
      * OTEL_ENABLED, OTEL_EXPORTER_OTLP_ENDPOINT (traces, see TracingConfiguration), HEALTH_CHECK_INTERVAL_MS (the
      * period of the external dependency checks: the MCP server connections).
      */
-    @Validated
     @ConfigurationProperties("monitoring")
     public record Monitoring(boolean otelEnabled, String otelExporterOtlpEndpoint, @Min(1000) long healthCheckIntervalMs) {
     }

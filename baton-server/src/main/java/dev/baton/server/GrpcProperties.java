@@ -1,9 +1,8 @@
 package dev.baton.server;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import dev.baton.server.SettingRules.Max;
+import dev.baton.server.SettingRules.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The gRPC endpoint workers connect to; defaults in application.yml.
@@ -14,7 +13,6 @@ import org.springframework.validation.annotation.Validated;
  * @param tlsCert         GRPC_TLS_CERT: PEM certificate chain; with GRPC_TLS_KEY turns TLS on
  * @param tlsKey          GRPC_TLS_KEY: PEM private key (PKCS#8)
  */
-@Validated
 @ConfigurationProperties("grpc")
 public record GrpcProperties(@Min(0) @Max(65535) int port, @Min(1024) int maxMessageBytes, String workerTokens,
                              String tlsCert, String tlsKey) {

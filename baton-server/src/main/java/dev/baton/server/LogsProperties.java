@@ -1,8 +1,7 @@
 package dev.baton.server;
 
-import jakarta.validation.constraints.Min;
+import dev.baton.server.SettingRules.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The durable log store ({@code <BATON_DATA_DIR>/logs}); defaults in application.yml.
@@ -12,7 +11,6 @@ import org.springframework.validation.annotation.Validated;
  * @param queueBytes    BATON_LOG_QUEUE_BYTES: batches waiting for the writer; when full, workers are held back (64 MiB)
  * @param heartbeatMs   comment lines sent on idle live streams (SSE) so proxies and clients keep them open (15 s)
  */
-@Validated
 @ConfigurationProperties("logs")
 public record LogsProperties(@Min(4096) long segmentBytes, @Min(1) int retentionDays, @Min(1024) long queueBytes, @Min(10) long heartbeatMs) {
 }
