@@ -43,7 +43,8 @@ class StartupValidationTest {
             "GIT_COMMAND_TIMEOUT_MS | soon   | git.command-timeout-ms",
             "EVENT_BUS_TYPE         | kafka  | event-bus.type",
             "CLEANUP_SCHEDULE_CRON  | hourly | cleanup.schedule-cron",
-            "SPEC_POLL_INTERVAL_MS  | 5      | coordination.spec-poll-interval-ms"})
+            "SPEC_POLL_INTERVAL_MS  | 5      | coordination.spec-poll-interval-ms",
+            "WORKSPACE_PUSH_MAX_BYTES | 10   | dispatch.workspace-push-max-bytes"})
     void aBadValueStopsStartUpNamingTheVariable(String variable, String value, String property, CapturedOutput output) {
         Throwable failure = start(Map.of(variable, value));
 

@@ -88,6 +88,7 @@ final class ServerRssProbe {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
         Map<String, String> env = pb.environment();
         env.put("PORT", Integer.toString(port));
+        env.put("GRPC_PORT", Integer.toString(freePort())); // the default 9090 may be taken on the machine
         env.put("BATON_DATA_DIR", dataDir.toString());
         env.put("BATON_HOME", projectRoot.toString());
         env.remove("DATABASE_URL"); // the embedded default: SQLite under the data folder
