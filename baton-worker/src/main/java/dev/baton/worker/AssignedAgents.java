@@ -234,6 +234,8 @@ final class AssignedAgents {
                 return;
             }
         }
+        // The workspaces hold MCP configs with resolved secrets: they go with the agents.
+        if (workdir != null) sessions.keySet().forEach(workdir::forget);
         sessions.clear();
     }
 
