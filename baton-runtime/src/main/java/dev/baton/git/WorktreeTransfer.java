@@ -43,12 +43,12 @@ public final class WorktreeTransfer {
 
     /** The worktree's state; the branch is a full ref ({@code refs/heads/baton/<workflow>}). */
     public State state(Path worktree) {
-        GitCli.Attempt onBranch = git.attempt(worktree, List.of("symbolic-ref", "-q", "HEAD"));
-        if (!onBranch.succeeded()) {
+        // One process for both: the commit, then the branch checked out ("HEAD" when detached); the option applies to what follows it.
+        String[] head = git.run(worktree, List.of("rev-parse", "HEAD", "--symbolic-full-name", "HEAD")).trim().split("\n");
+        if (head.length != 2 || !head[1].trim().startsWith(HEADS)) {
             throw new BatonException.Conflict("worktree.detached", "worktree " + worktree + " has no branch checked out");
         }
-        String branch = git.run(worktree, List.of("symbolic-ref", "-q", "HEAD")).trim();
-        return new State(branch, git.head(worktree), tree(worktree));
+        return new State(head[1].trim(), head[0].trim(), tree(worktree));
     }
 
     /** The tree of the worktree's index: what the engine staged last. */
